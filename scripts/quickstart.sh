@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# quickstart.sh — first Quick start command: set up, build, run the main job on the default scenario.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh build
+build/vmksim lspci -tv
+build/vmksim run scenarios/default.lua --out out/default

@@ -1,0 +1,36 @@
+/* scenario.h — running Lua 5.4 scenario scripts (docs/scenarios.md). */
+#ifndef VMKSIM_SCENARIO_H
+#define VMKSIM_SCENARIO_H
+
+#include <stdint.h>
+
+#include "devices/pcie/platform.h"
+#include "sim/err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct scenario_opts {
+    uint64_t seed;
+    const char *out_dir;      /* NULL: no result files */
+} scenario_opts;
+
+/* Runs a whole scenario (declare, boot, run, assert). 0 on success; -1 with "file:line: message". */
+int scenario_run_file(const char *path, const scenario_opts *opts, sim_err *err);
+
+/* Runs only the platform declarations of a scenario (for `vmksim lspci SCENARIO`):
+ * fills *out; the script's boot/run calls are not executed. */
+int scenario_load_platform(const char *path, platform_desc *out, sim_err *err);
+
+/* The built-in default platform: scenarios/default.lua, compiled into the binary. */
+int scenario_default_platform(platform_desc *out, sim_err *err);
+
+/* Same as scenario_load_platform, from a buffer (fuzzing, tests); chunkname names it in errors. */
+int scenario_load_platform_buffer(const char *buf, size_t len, const char *chunkname,
+                                  platform_desc *out, sim_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
