@@ -28,6 +28,8 @@ sim_time_t sim_now(void);
 /* ---- events ---- */
 typedef struct sim_event sim_event;
 sim_event *sim_event_new(const char *name);
+/* Drops any pending notification and every callback: a freed event never calls back, and a thread
+ * still blocked on it in sim_wait_event stays blocked. Safe from inside the event's own callback. */
 void sim_event_free(sim_event *ev);
 /* Notify after delay (0 = in the next delta cycle). An earlier pending notification wins,
  * as in SystemC; sim_event_cancel drops a pending one. */
@@ -36,6 +38,7 @@ void sim_event_cancel(sim_event *ev);
 
 /* A callback run (without a stack of its own) each time ev fires, until the event is freed. */
 typedef void (*sim_callback_fn)(void *arg);
+/* Several callbacks on one event run in the order they were added. */
 void sim_event_on(sim_event *ev, sim_callback_fn fn, void *arg);
 /* One-shot callback after delay. */
 void sim_call_after(sim_time_t delay, sim_callback_fn fn, void *arg);
@@ -53,8 +56,13 @@ bool sim_wait_event_timeout(sim_event *ev, sim_time_t timeout);
 typedef enum sim_stop_reason {
     SIM_STOP_TIME,       /* reached the requested time */
     SIM_STOP_REQUESTED,  /* sim_stop() was called */
-    SIM_STOP_IDLE,       /* nothing left to do before the requested time */
+    SIM_STOP_IDLE,       /* nothing left to do: no activity pending at all */
 } sim_stop_reason;
+/* Runs everything scheduled at times <= abs_time, delta cycles at abs_time included (an abs_time
+ * in the past means now). TIME: activity is still pending after abs_time. IDLE: nothing at all is
+ * pending; time still advances to abs_time, except for abs_time == SIM_TIME_MAX ("run until
+ * idle"), which leaves time at the last activity. REQUESTED: time stays where sim_stop was called.
+ * Not callable from inside the simulation. Details: docs/engine.md. */
 sim_stop_reason sim_run_until(sim_time_t abs_time);
 sim_stop_reason sim_run_for(sim_time_t delay);
 void sim_stop(void);                  /* ends the current sim_run_* after this delta */
@@ -63,10 +71,10 @@ void sim_stop(void);                  /* ends the current sim_run_* after this d
 typedef struct sim_rng { uint64_t s[4]; } sim_rng;
 void sim_rng_seed(sim_rng *r, uint64_t seed);
 uint64_t sim_rng_next(sim_rng *r);
-uint64_t sim_rng_below(sim_rng *r, uint64_t bound);    /* uniform in [0, bound), bound > 0 */
+uint64_t sim_rng_below(sim_rng *r, uint64_t bound);    /* uniform in [0, bound); 0 if bound is 0 */
 double sim_rng_double(sim_rng *r);                     /* uniform in [0, 1) */
 /* A stream derived from the run seed and a name: each component gets its own, so adding a
- * consumer in one component never shifts another's numbers. */
+ * consumer in one component never shifts another's numbers. Seeded with sim_seed() ^ FNV-1a-64(name). */
 void sim_rng_derive(sim_rng *r, const char *stream_name);
 void sim_set_seed(uint64_t seed);
 uint64_t sim_seed(void);
