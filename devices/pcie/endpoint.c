@@ -72,3 +72,135 @@ int pcie_ep_add_exp(const pcie_ep_ctx *ctx, pcie_cfg *cfg, uint8_t exp_off, sim_
         return sim_err_set(err, "AER capability at 0x%03x overlaps", PCIE_EXT_CAP_START);
     return 0;
 }
+
+/* ---- data-path handles (pci_access.h) ---- */
+
+typedef struct attach_walk {
+    pcie_fabric *f;
+    pcie_port **stack;     /* ports from the root complex down to the current one */
+    int depth, cap;
+    sim_err *err;
+} attach_walk;
+
+static int attach_ports(attach_walk *w, pcie_port *ports, int nports);
+
+static int attach_port(attach_walk *w, pcie_port *port)
+{
+    if (w->depth == w->cap) {
+        int nc = w->cap ? w->cap * 2 : 8;
+        pcie_port **g = realloc(w->stack, (size_t)nc * sizeof *g);
+        if (!g)
+            return sim_err_set(w->err, "data path: out of memory");
+        w->stack = g;
+        w->cap = nc;
+    }
+    w->stack[w->depth++] = port;
+    int rc = 0;
+    if (port->child_kind == PCIE_NODE_SWITCH && port->child_sw) {
+        rc = attach_ports(w, port->child_sw->ports, port->child_sw->nports);
+    } else if (port->child_kind == PCIE_NODE_ENDPOINT && port->child_ep) {
+        pcie_endpoint *ep = calloc(1, sizeof *ep);
+        pcie_endpoint **eps = realloc(w->f->eps, (size_t)(w->f->neps + 1) * sizeof *eps);
+        pcie_port **path = calloc((size_t)w->depth, sizeof *path);
+        if (eps)
+            w->f->eps = eps;
+        if (!ep || !eps || !path) {
+            free(ep);
+            free(path);
+            rc = sim_err_set(w->err, "endpoint '%s': out of memory", port->child_ep->name);
+        } else {
+            memcpy(path, w->stack, (size_t)w->depth * sizeof *path);
+            ep->fabric = w->f;
+            ep->fn = port->child_ep;
+            ep->depth = w->depth;
+            ep->path = path;
+            port->child_ep->ep = ep;
+            w->f->eps[w->f->neps++] = ep;
+            if (pcie_msix_attach(ep, w->err) != 0)
+                rc = -1;
+        }
+    }
+    w->depth--;
+    return rc;
+}
+
+static int attach_ports(attach_walk *w, pcie_port *ports, int nports)
+{
+    for (int i = 0; i < nports; i++)
+        if (attach_port(w, &ports[i]) != 0)
+            return -1;
+    return 0;
+}
+
+int pcie_fabric_attach_endpoints(pcie_fabric *f, sim_err *err)
+{
+    attach_walk w = {.f = f, .err = err};
+    int rc = attach_ports(&w, f->root_ports, f->nroot_ports);
+    free(w.stack);
+    if (rc != 0)
+        return -1;
+    /* Models learn their handle only once every handle exists and the fabric is whole. */
+    for (int i = 0; i < f->neps; i++) {
+        pcie_function *fn = f->eps[i]->fn;
+        if (fn->model->attach)
+            fn->model->attach(fn->model_state, f->eps[i]);
+    }
+    return 0;
+}
+
+void pcie_fabric_detach_endpoints(pcie_fabric *f)
+{
+    for (int i = 0; i < f->neps; i++) {
+        pcie_endpoint *ep = f->eps[i];
+        pcie_msix_detach(ep);
+        ep->fn->ep = NULL;
+        free(ep->path);
+        free(ep);
+    }
+    free(f->eps);
+    f->eps = NULL;
+    f->neps = 0;
+}
+
+pcie_endpoint *pcie_fabric_find_endpoint(pcie_fabric *f, const char *name)
+{
+    if (!f || !name)
+        return NULL;
+    for (int i = 0; i < f->neps; i++)
+        if (strcmp(f->eps[i]->fn->name, name) == 0)
+            return f->eps[i];
+    return NULL;
+}
+
+void *pcie_endpoint_state(pcie_endpoint *ep)
+{
+    return ep ? ep->fn->model_state : NULL;
+}
+
+const char *pcie_endpoint_name(const pcie_endpoint *ep)
+{
+    return ep ? ep->fn->name : NULL;
+}
+
+pcie_fabric *pcie_endpoint_fabric(pcie_endpoint *ep)
+{
+    return ep ? ep->fabric : NULL;
+}
+
+uint16_t pcie_dev_requester_id(const pcie_endpoint *ep)
+{
+    /* §2.2.6.2: the Requester ID is the function's bus/device/function. An endpoint captures
+     * its bus and device number from the type-0 configuration writes that reach it; here the
+     * bus is the secondary bus of the port above, where only device 0 exists (§7.3.1). */
+    pcie_port *above = ep->path[ep->depth - 1];
+    uint8_t bus = pcie_cfg_get8(&above->fn.cfg, PCIE_SECONDARY_BUS);
+    return (uint16_t)(bus << 8);
+}
+
+bool pcie_dev_link_up(const pcie_endpoint *ep)
+{
+    for (int i = 0; i < ep->depth; i++)
+        if (!ep->path[i]->link_up)
+            return false;
+    return true;
+}

@@ -15,6 +15,11 @@
 extern "C" {
 #endif
 
+/* Defined in pci_access.h (the data path): the handle through which a model issues DMA, MSI and
+ * INTx, and the ops through which it answers MMIO to its BARs. */
+typedef struct pcie_endpoint pcie_endpoint;
+struct pcie_ep_io_ops;
+
 /* What a model is told about the function it builds. */
 typedef struct pcie_ep_ctx {
     const char *instance_name;     /* pcie_endpoint_desc.name */
@@ -30,6 +35,12 @@ typedef struct pcie_ep_model {
      * Returns 0, or -1 with err filled. */
     int (*init_config)(const pcie_ep_ctx *ctx, pcie_cfg *cfg, void **state, sim_err *err);
     void (*free_state)(void *state);   /* may be NULL */
+    /* Data path (pci_access.h); both may be NULL. io answers host MMIO to the function's BARs
+     * (without io, reads of a decoded BAR return all ones and writes are dropped). attach is
+     * called once, when the fabric is built, with the instance's state and the endpoint handle
+     * the model uses for pcie_dev_* calls; the handle lives as long as the fabric. */
+    const struct pcie_ep_io_ops *io;
+    void (*attach)(void *state, pcie_endpoint *ep);
 } pcie_ep_model;
 
 /* The model with this name, or NULL. */
@@ -38,6 +49,10 @@ const pcie_ep_model *pcie_ep_model_find(const char *name);
  * "unknown model 'x' (known: e1000, pvscsi)" messages. */
 size_t pcie_ep_model_count(void);
 const pcie_ep_model *pcie_ep_model_at(size_t i);
+/* Adds a model to the registry at run time (tests: a small model of their own). The model must
+ * outlive every fabric built with it. Returns 0, or -1 with err filled when the name is taken or
+ * the registry is full. Not thread-safe: call before building fabrics. */
+int pcie_ep_model_register(const pcie_ep_model *m, sim_err *err);
 /* Comma-separated list of the known names into buf ("e1000, pvscsi"); returns buf. */
 const char *pcie_ep_model_names(char *buf, size_t len);
 

@@ -8,6 +8,8 @@
 #include "devices/pcie/config_space.h"
 #include "devices/pcie/ep_model.h"
 #include "devices/pcie/fabric.h"
+#include "devices/pcie/link_timing.h"
+#include "devices/pcie/pci_access.h"
 
 /* Root ports sit on bus 0 at devices PCIE_RC_FIRST_DEV.. (device 0 is left to a host bridge, as
  * on PC chipsets), each as function 0 of its own device. */
@@ -28,7 +30,24 @@ typedef struct pcie_function {
     /* endpoint */
     const pcie_ep_model *model;
     void *model_state;
+    struct pcie_endpoint *ep;      /* data-path handle (endpoints only, set by the fabric build) */
 } pcie_function;
+
+/* Outlives its fabric while simulation callbacks still refer to it: a fabric freed with TLPs in
+ * flight (a run stopped early) turns their later events into no-ops instead of use-after-free. */
+typedef struct pcie_fabric_life {
+    bool alive;
+    uint64_t refs;
+} pcie_fabric_life;
+
+/* One direction of a link: TLPs are sent one after another (data path, link_occupancy.c). */
+typedef enum pcie_dir { PCIE_DIR_DOWN = 0, PCIE_DIR_UP = 1 } pcie_dir;
+
+typedef struct pcie_link_state {
+    sim_time_t busy_until[2];      /* indexed by pcie_dir: the transmitter is free from then on */
+    uint64_t tlps[2];              /* TLPs sent in each direction */
+    uint64_t busy_ps[2];           /* time spent sending them */
+} pcie_link_state;
 
 /* A downstream-facing port (root port or switch downstream port) and its link. */
 typedef struct pcie_port {
@@ -38,6 +57,7 @@ typedef struct pcie_port {
     bool hotplug;
     pcie_link_params link;
     bool link_up;
+    pcie_link_state occ;           /* the link's two directions (data path) */
     pcie_node_kind child_kind;
     pcie_function *child_ep;       /* child_kind == PCIE_NODE_ENDPOINT */
     struct pcie_switch *child_sw;  /* child_kind == PCIE_NODE_SWITCH */
@@ -45,14 +65,68 @@ typedef struct pcie_port {
 
 typedef struct pcie_switch {
     char name[PLATFORM_NAME_LEN];
+    bool cut_through;              /* pcie_switch_desc: false = store-and-forward */
+    sim_time_t hop_latency_ps;
     pcie_function up;              /* upstream port, type-1 header */
     int nports;
     pcie_port *ports;              /* downstream ports: devices 0..nports-1 on up's secondary bus */
 } pcie_switch;
 
+/* The data-path handle of an endpoint (pci_access.h): where it sits and its interrupt state. */
+struct pcie_endpoint {
+    pcie_fabric *fabric;
+    pcie_function *fn;
+    int depth;                     /* number of links between the root complex and the function */
+    pcie_port **path;              /* path[0] root port ... path[depth-1] the port above fn;
+                                    * path[i]->child_sw (i < depth-1) is the switch between */
+    bool intx_wire;                /* the model's INTx level */
+    bool intx_sent;                /* the level the upstream side last saw (Assert sent) */
+    /* MSI-X table and PBA (PCIe Base Spec 6.8.2), served by the fabric from the BARs the
+     * capability names; msix_n == 0 when the function has no MSI-X capability. */
+    uint8_t msix_cap;
+    int msix_n;
+    int msix_table_bar, msix_pba_bar;
+    uint32_t msix_table_off, msix_pba_off;
+    uint8_t *msix_table;           /* msix_n x 16 bytes */
+    uint64_t *msix_pba;            /* (msix_n + 63) / 64 words */
+};
+
+/* ---- data path internals ---- */
+
+/* A TLP travelling along an endpoint's path (link_occupancy.c). arrive(arg, true) runs at the
+ * simulated time the TLP has been received whole at the far end; arrive(arg, false) runs instead
+ * when a link on the way is down as the TLP reaches it (the TLP is lost, the sender learns). */
+typedef void (*pcie_tlp_arrive_fn)(void *arg, bool delivered);
+/* Sends one TLP from the root complex down to ep (dir DOWN) or from ep up to the root complex
+ * (dir UP), entering the first link's transmit queue now. Returns the time the TLP has left the
+ * first link's transmitter (the sender is free then); arrive runs when it is received whole at
+ * the far end. */
+sim_time_t pcie_tlp_send(pcie_endpoint *ep, pcie_dir dir, pcie_tlp_kind kind, uint32_t payload,
+                         pcie_tlp_arrive_fn arrive, void *arg);
+
+/* link_occupancy.c: a reference for a pending callback; put returns whether the fabric still
+ * exists (and frees the life record after the fabric and its last reference are gone). */
+pcie_fabric_life *pcie_fabric_life_get(pcie_fabric *f);
+bool pcie_fabric_life_put(pcie_fabric_life *l);
+
+/* msi.c: MSI-X table state, and host MMIO to the table / PBA ranges. serve returns true when the
+ * access fell inside the table or PBA (then *val holds a read's value). */
+int pcie_msix_attach(pcie_endpoint *ep, sim_err *err);
+void pcie_msix_detach(pcie_endpoint *ep);
+bool pcie_msix_mmio(pcie_endpoint *ep, int bar, uint64_t off, int size, bool is_write,
+                    uint64_t *val);
+
 struct pcie_fabric {
+    pcie_fabric_life *life;
     int nroot_ports;
     pcie_port *root_ports;
+    /* data path */
+    sim_time_t rc_latency_ps;      /* platform_desc.root_complex_latency_ps */
+    const pcie_host_ops *host;
+    void *host_ctx;
+    pcie_fabric_stats stats;
+    int neps;
+    struct pcie_endpoint **eps;    /* every endpoint, in platform order */
 };
 
 /* root_complex.c: the function a configuration request for bus/dev/fn reaches, or NULL. */
@@ -81,6 +155,13 @@ void pcie_port_free(pcie_port *port);
 int pcie_endpoint_build(const pcie_endpoint_desc *d, const pcie_link_params *link, bool link_up,
                         pcie_function **out, sim_err *err);
 void pcie_endpoint_free(pcie_function *ep);
+
+/* endpoint.c: creates the data-path handles of every endpoint and calls each model's attach. */
+int pcie_fabric_attach_endpoints(pcie_fabric *f, sim_err *err);
+void pcie_fabric_detach_endpoints(pcie_fabric *f);
+/* A configuration write reached an endpoint (root_complex.c): the data path re-evaluates INTx
+ * (Command.InterruptDisable) and pending MSI/MSI-X vectors whose masks changed. */
+void pcie_endpoint_cfg_written(pcie_function *fn, uint16_t off, int size);
 
 /* Identity of the modelled port functions (PCI ID Repository names). */
 #define PCIE_RP_VENDOR 0x8086  /* Intel */

@@ -40,6 +40,21 @@ typedef struct pcie_host_ops {
 
 void pcie_fabric_set_host(pcie_fabric *f, const pcie_host_ops *ops, void *ctx);
 
+/* What the data path counted since the fabric was built (tests, results). */
+typedef struct pcie_fabric_stats {
+    uint64_t mmio_reads, mmio_writes;          /* host MMIO requests decoded by some BAR */
+    uint64_t mmio_ur_reads, mmio_ur_writes;    /* nothing decoded the address (read all ones) */
+    uint64_t mmio_no_link;                     /* decoded by a window but the link below is down */
+    uint64_t dma_reads, dma_writes;            /* device DMA requests issued */
+    uint64_t dma_faults, dma_no_link;          /* ... refused by the host / link down */
+    uint64_t dma_bytes_read, dma_bytes_written;
+    uint64_t tlps;                             /* TLP transmissions, one per link crossed */
+    uint64_t msi_sent, msi_pended;             /* MSI/MSI-X writes delivered; vectors pended */
+    uint64_t intx_msgs;                        /* Assert_INTx / Deassert_INTx messages */
+} pcie_fabric_stats;
+
+void pcie_fabric_get_stats(const pcie_fabric *f, pcie_fabric_stats *out);
+
 /* CPU access to MMIO through the root complex: routed by the bridges' memory windows to the BAR
  * that decodes addr. A read is non-posted: the calling sim thread waits the round trip (request
  * down, completion up, every hop). A write is posted: the caller continues after the root complex
@@ -58,6 +73,13 @@ typedef struct pcie_ep_io_ops {
     uint64_t (*read)(void *state, int bar, uint64_t offset, int size);
     void (*write)(void *state, int bar, uint64_t offset, int size, uint64_t val);
 } pcie_ep_io_ops;
+
+/* Finding endpoints (tests, tools): the endpoint whose platform instance name is name, or NULL;
+ * the model state its init_config allocated; the name. */
+pcie_endpoint *pcie_fabric_find_endpoint(pcie_fabric *f, const char *name);
+void *pcie_endpoint_state(pcie_endpoint *ep);
+const char *pcie_endpoint_name(const pcie_endpoint *ep);
+pcie_fabric *pcie_endpoint_fabric(pcie_endpoint *ep);
 
 /* DMA from the device to host memory: split into TLPs by MPS/MRRS/RCB and 4 KiB boundaries, timed
  * on every link up to the root complex. Read: the calling thread waits until the last completion

@@ -70,8 +70,13 @@ int pcie_fabric_build(const platform_desc *desc, pcie_fabric **out, sim_err *err
     if (check_slots(desc, err) != 0)
         return -1;
     pcie_fabric *f = calloc(1, sizeof *f);
+    if (f && !(f->life = calloc(1, sizeof *f->life))) {
+        free(f);
+        f = NULL;
+    }
     if (!f)
         return sim_err_set(err, "platform: out of memory");
+    f->life->alive = true;
     if (desc->nroot_ports > 0) {
         f->root_ports = calloc((size_t)desc->nroot_ports, sizeof *f->root_ports);
         if (!f->root_ports) {
@@ -87,6 +92,11 @@ int pcie_fabric_build(const platform_desc *desc, pcie_fabric **out, sim_err *err
             return -1;
         }
     }
+    f->rc_latency_ps = desc->root_complex_latency_ps;
+    if (pcie_fabric_attach_endpoints(f, err) != 0) {
+        pcie_fabric_free(f);
+        return -1;
+    }
     sim_log(SIM_LOG_DEBUG, "pcie", "fabric built: %d root ports", f->nroot_ports);
     *out = f;
     return 0;
@@ -96,6 +106,12 @@ void pcie_fabric_free(pcie_fabric *f)
 {
     if (!f)
         return;
+    pcie_fabric_detach_endpoints(f);
+    if (f->life) {
+        f->life->alive = false;
+        if (f->life->refs == 0)
+            free(f->life);
+    }
     for (int i = 0; i < f->nroot_ports; i++)
         pcie_port_free(&f->root_ports[i]);
     free(f->root_ports);
@@ -148,8 +164,11 @@ void pcie_cfg_write(pcie_fabric *f, uint8_t bus, uint8_t dev, uint8_t fn, uint16
         return;
     }
     pcie_function *p = pcie_fabric_route(f, bus, dev, fn);
-    if (p)
-        pcie_cfg_space_write(&p->cfg, off, size, val);
+    if (!p)
+        return;
+    pcie_cfg_space_write(&p->cfg, off, size, val);
+    if (p->kind == PCIE_FN_ENDPOINT)
+        pcie_endpoint_cfg_written(p, off, size);
 }
 
 /* §7.2.2 Table 7-1: ECAM address bits 27:20 bus, 19:15 device, 14:12 function, 11:0 register. */

@@ -26,6 +26,8 @@ int pcie_switch_build(const pcie_switch_desc *d, const pcie_link_params *uplink,
         return sim_err_set(err, "switch '%s': out of memory", d->name);
     }
     snprintf(sw->name, sizeof sw->name, "%s", d->name);
+    sw->cut_through = d->cut_through;
+    sw->hop_latency_ps = d->hop_latency_ps;
     sw->up.kind = PCIE_FN_SWITCH_UP;
     snprintf(sw->up.name, sizeof sw->up.name, "%s.up", d->name);
     pcie_cfg_init(&sw->up.cfg);
