@@ -1,0 +1,1 @@
+platform { root_ports = { port { slot = 1, link = { gen = 3, widht = 7 } } } }
