@@ -1,8 +1,10 @@
-/* e1000_pci.c — builds the 82540EM's configuration space (8254x SDM §4.1, see e1000_pci.h):
- * identity, BARs, PM and 64-bit single-vector MSI, plus the PCI Express capability and AER every
- * function on a PCIe link has here. No per-instance state yet. */
+/* e1000_pci.c — the 82540EM as a PCIe endpoint model: its configuration space (8254x SDM §4.1,
+ * see e1000_pci.h: identity, BARs, PM and 64-bit single-vector MSI, plus the PCI Express
+ * capability and AER every function on a PCIe link has here) and the hooks that connect the
+ * device model (e1000.c) to the data path: BAR MMIO, and the endpoint handle for DMA/MSI/INTx. */
 #include "devices/nic/e1000_pci.h"
 
+#include "devices/nic/e1000_internal.h"
 #include "devices/pcie/caps.h"
 #include "devices/pcie/pcie_regs.h"
 
@@ -24,12 +26,23 @@ static int e1000_init_config(const pcie_ep_ctx *ctx, pcie_cfg *cfg, void **state
     /* One vector, 64-bit message address, no per-vector masking. */
     if (!pcie_cap_add_msi(cfg, E1000_PCI_CAP_MSI, 0, true, false))
         return sim_err_set(err, "MSI capability at 0x%02x rejected", E1000_PCI_CAP_MSI);
-    return pcie_ep_add_exp(ctx, cfg, E1000_PCI_CAP_EXP, err);
+    if (pcie_ep_add_exp(ctx, cfg, E1000_PCI_CAP_EXP, err) < 0)
+        return -1;
+    e1000 *s;
+    if (e1000_new(ctx->instance_name, &s, err) < 0)
+        return -1;
+    *state = s;
+    return 0;
 }
+
+static void e1000_free_state(void *state) { e1000_free(state); }
+static void e1000_attach_ep(void *state, pcie_endpoint *ep) { e1000_attach(state, ep); }
 
 const pcie_ep_model e1000_pci_model = {
     .name = "e1000",
     .description = "Intel 82540EM Gigabit Ethernet Controller (8086:100e)",
     .init_config = e1000_init_config,
-    .free_state = NULL,
+    .free_state = e1000_free_state,
+    .io = &e1000_io_ops,
+    .attach = e1000_attach_ep,
 };
