@@ -8,6 +8,10 @@
 
 #include <cstdarg>
 #include <cstdio>
+#if defined(__SANITIZE_ADDRESS__)
+#include <pthread.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
 #include <cstdlib>
 #include <exception>
 #include <string>
@@ -23,6 +27,25 @@ constexpr int thread_stack_bytes = 1 << 20;
 #else
 constexpr int thread_stack_bytes = 256 << 10;
 #endif
+
+/* SystemC 2.3.4 tells ASan the main stack is (NULL, 0) when it switches back from a thread; the next
+ * longjmp or throw on the main stack (a Lua error, say) then draws false reports. After each run,
+ * declare the real main stack again (compiler-rt's fiber-switch interface). */
+void restore_main_stack_for_asan()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    pthread_attr_t attr;
+    void *addr = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+        return;
+    pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    void *fake = nullptr;
+    __sanitizer_start_switch_fiber(&fake, addr, size);
+    __sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
+#endif
+}
 
 bool initialised;      /* SystemC set up (lazily: commands that never simulate never touch it) */
 bool started;          /* the first sc_start (elaboration, initialisation phase) is done */
@@ -356,6 +379,7 @@ sim_stop_reason sim_run_until(sim_time_t abs_time)
               (unsigned long long)now_ps());
     }
     running = false;
+    restore_main_stack_for_asan();
     if (stop_requested)
         return SIM_STOP_REQUESTED;
     return sc_core::sc_pending_activity() ? SIM_STOP_TIME : SIM_STOP_IDLE;
