@@ -1,8 +1,10 @@
 /* pvscsi_pci.c — builds the PVSCSI controller's configuration space (see pvscsi_pci.h): identity,
  * I/O and 64-bit memory BARs, PM, 64-bit MSI with per-vector masking, MSI-X with its table and PBA
- * in the memory BAR, the PCI Express capability and AER. No per-instance state yet. */
+ * in the memory BAR, the PCI Express capability and AER; the controller's behaviour is in
+ * pvscsi.c and pvscsi_rings.c (per-instance state, MMIO/I-O answers, device threads). */
 #include "devices/hba/pvscsi_pci.h"
 
+#include "devices/hba/pvscsi_internal.h"
 #include "devices/pcie/caps.h"
 #include "devices/pcie/pcie_regs.h"
 
@@ -27,6 +29,9 @@ static int pvscsi_init_config(const pcie_ep_ctx *ctx, pcie_cfg *cfg, void **stat
     if (!pcie_cap_add_msix(cfg, PVSCSI_PCI_CAP_MSIX, PVSCSI_PCI_MSIX_VECTORS, PVSCSI_PCI_BAR_MEM,
                            PVSCSI_PCI_MSIX_TABLE_OFF, PVSCSI_PCI_BAR_MEM, PVSCSI_PCI_MSIX_PBA_OFF))
         return sim_err_set(err, "MSI-X capability at 0x%02x rejected", PVSCSI_PCI_CAP_MSIX);
+    *state = pvscsi_state_new(ctx->instance_name);
+    if (!*state)
+        return sim_err_set(err, "%s: out of memory", ctx->instance_name);
     return 0;
 }
 
@@ -34,5 +39,7 @@ const pcie_ep_model pvscsi_pci_model = {
     .name = "pvscsi",
     .description = "VMware PVSCSI SCSI Controller (15ad:07c0)",
     .init_config = pvscsi_init_config,
-    .free_state = NULL,
+    .free_state = pvscsi_state_free,
+    .io = &pvscsi_io_ops,
+    .attach = pvscsi_state_attach,
 };
