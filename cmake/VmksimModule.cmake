@@ -21,6 +21,7 @@ set(VMKSIM_MODULE_C_FLAGS
     -fno-omit-frame-pointer       # every driver -> shim -> kernel call stays a frame in gdb's
     -fno-optimize-sibling-calls   # backtraces (tail calls would drop the caller)
     -fno-sanitize=all       # sanitizers would bind the module to their runtime
+    -fsanitize-coverage=trace-pc  # a hook call per basic block: measured cost (docs/timing.md)
     -g)
 set(VMKSIM_MODULE_LINK_FLAGS
     -nostdlib               # no crt files, no libc, no libgcc: no DT_NEEDED at all

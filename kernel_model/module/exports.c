@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernel_model/module/module.h"
+#include "kernel_model/timing/timing.h"
 #include "vmkapi/vmkapi.h"
 
 #define VMKAPI(fn) {#fn, (void *)(fn), KERN_EXPORT_VMKAPI}
@@ -15,6 +16,8 @@ static const kern_export exports[] = {
     COMPILER(memmove),
     COMPILER(memset),
     COMPILER(memcmp),
+    /* per-basic-block instrumentation of every module (-fsanitize-coverage=trace-pc) */
+    COMPILER(__sanitizer_cov_trace_pc),
     /* vmkapi: status, libc-like helpers (vmkapi_status.h, vmkapi_libc.h) */
     VMKAPI(vmk_StatusToString),
     VMKAPI(vmk_Memcpy),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernel_model/module/module.h"
+#include "kernel_model/timing/timing.h"
 #include "sim/sim.h"
 #include "vmkapi/vmkapi.h"
 
@@ -72,6 +73,11 @@ static void list_add(kern_module *m)
 
 static void module_free(kern_module *m)
 {
+    if (m->timed) {
+        sim_err err;
+        if (kern_timing_unregister_module(m->name, &err) != 0)
+            sim_log(SIM_LOG_ERROR, "modules", "%s", err.msg);
+    }
     if (m->handle)
         dlclose(m->handle);
     if (m->global_handle)
@@ -196,6 +202,18 @@ int kern_module_load(const char *path, kern_module **out, sim_err *err)
         return -1;
     }
     m->id = next_id++;
+    /* Its code is counted and attributed to it (docs/timing.md): the module ID is the owner. */
+    if (m->id >= KERN_TIMING_MAX_OWNERS) {
+        sim_err_set(err, "%s: module ID %d exceeds the timing model's %d attribution owners", who,
+                    m->id, KERN_TIMING_MAX_OWNERS);
+        module_free(m);
+        return -1;
+    }
+    if (kern_timing_register_loaded(m->id, m->name, (const void *)init, err) != 0) {
+        module_free(m);
+        return -1;
+    }
+    m->timed = true;
     vmk_ModuleID *cur = dlsym(m->handle, "vmk_ModuleCurrentID");
     if (cur)
         *cur = m->id;

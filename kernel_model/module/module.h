@@ -109,6 +109,7 @@ typedef struct kern_module {
     void *handle;               /* dlopen handle */
     void *global_handle;        /* second handle that made it RTLD_GLOBAL for dependents */
     void (*cleanup)(void);
+    bool timed;                 /* its code is registered with the timing model (owner = id) */
 } kern_module;
 
 /* Reads, checks and loads a module, then runs its init_module with its ID on the module stack.

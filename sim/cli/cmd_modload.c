@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "kernel_model/module/module.h"
+#include "kernel_model/timing/timing.h"
 
 /* Index of the given file whose module is called name, or -1. */
 static int given(kern_mod_image **imgs, int n, const char *name)
@@ -83,8 +84,10 @@ int cmd_modload(int argc, char **argv)
         if (kern_module_load(argv[order[k] + 1], &m, &err) != 0)
             rc = 1;
         else
-            printf("loaded   %-24s id %d api %-8s version %s base 0x%lx\n", m->name, m->id,
-                   kern_mod_api_name(m->api), m->img->info.version, (unsigned long)m->base);
+            printf("loaded   %-24s id %d api %-8s version %s base 0x%lx init %llu instructions\n",
+                   m->name, m->id, kern_mod_api_name(m->api), m->img->info.version,
+                   (unsigned long)m->base,
+                   (unsigned long long)kern_timing_owner_insns(m->id));
     }
     if (rc != 0)
         fprintf(stderr, "vmksim modload: refused: %s\n", err.msg);
@@ -99,7 +102,8 @@ int cmd_modload(int argc, char **argv)
             rc = 1;
             break;
         }
-        printf("unloaded %-24s id %d\n", name, id);
+        printf("unloaded %-24s id %d (%llu instructions counted in all)\n", name, id,
+               (unsigned long long)kern_timing_owner_insns(id));
     }
     for (int i = 0; i < n; i++)
         kern_mod_image_free(imgs[i]);
