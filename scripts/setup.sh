@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libsystemc-dev libelf-dev zlib1g-dev libgtest-dev liblua5.4-dev libcapstone-dev
+  libcjson-dev
   gdb pciutils sg3-utils clang libclang-rt-14-dev
 )
 
