@@ -13,8 +13,10 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 #include <cstdlib>
+#include <algorithm>
 #include <exception>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -221,6 +223,35 @@ void ensure_dispatcher(ev_core *c)
     c->has_dispatcher = true;
 }
 
+/* A spawned thread's record: cancellation (sim_cancel_owner) is checked before the thread first
+ * runs and after each of its waits, so a cancelled thread never runs model code again. */
+struct thread_rec {
+    const void *arg;
+    bool cancelled = false;
+};
+std::unordered_map<const sc_core::sc_object *, thread_rec *> running_threads; /* by process */
+std::vector<thread_rec *> unstarted_threads;
+
+thread_rec *current_thread_rec()
+{
+    sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
+    auto it = running_threads.find(h.get_process_object());
+    return it == running_threads.end() ? nullptr : it->second;
+}
+
+/* Ends the calling thread if it was cancelled while it waited: SystemC kills it, unwinding its
+ * stack (model frames are C with unwind tables; nothing of theirs runs). */
+void exit_if_cancelled()
+{
+    thread_rec *r = current_thread_rec();
+    if (r && r->cancelled) {
+        sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
+        running_threads.erase(h.get_process_object());
+        delete r;
+        h.kill();
+    }
+}
+
 void require_thread(const char *what)
 {
     if (!sim_in_thread())
@@ -307,7 +338,54 @@ void sim_thread_spawn(const char *name, sim_thread_fn fn, void *arg)
     ensure_init();
     sc_core::sc_spawn_options opts;
     opts.set_stack_size(thread_stack_bytes);
-    sc_core::sc_spawn([fn, arg] { fn(arg); }, unique_name(name).c_str(), &opts);
+    thread_rec *rec = new thread_rec{arg};
+    unstarted_threads.push_back(rec);
+    sc_core::sc_spawn(
+        [fn, arg, rec] {
+            unstarted_threads.erase(
+                std::find(unstarted_threads.begin(), unstarted_threads.end(), rec));
+            if (rec->cancelled) {
+                delete rec;
+                return;
+            }
+            const sc_core::sc_object *self =
+                sc_core::sc_get_current_process_handle().get_process_object();
+            running_threads[self] = rec;
+            fn(arg);
+            running_threads.erase(self);
+            delete rec;
+        },
+        unique_name(name).c_str(), &opts);
+}
+
+void sim_cancel_owner(const void *arg)
+{
+    if (!initialised || !arg)
+        return;
+    for (thread_rec *r : unstarted_threads)
+        if (r->arg == arg)
+            r->cancelled = true;
+    for (auto &kv : running_threads)
+        if (kv.second->arg == arg)
+            kv.second->cancelled = true;
+    for (ev_core *c : all_cores) {
+        if (!c->live)
+            continue;
+        bool mine = false;
+        for (const callback &cb : c->callbacks)
+            mine = mine || cb.arg == arg;
+        if (!mine)
+            continue;
+        if (c->oneshot) {
+            core_release(c); /* a pending sim_call_after for arg: it never fires */
+        } else {
+            std::vector<callback> keep;
+            for (const callback &cb : c->callbacks)
+                if (cb.arg != arg)
+                    keep.push_back(cb);
+            c->callbacks = keep;
+        }
+    }
 }
 
 bool sim_in_thread(void)
@@ -322,12 +400,14 @@ void sim_wait(sim_time_t delay)
 {
     require_thread("sim_wait");
     sc_core::wait(delay_from_now(delay));
+    exit_if_cancelled();
 }
 
 void sim_wait_event(sim_event *ev)
 {
     require_thread("sim_wait_event");
     wait_on(ev->core, nullptr);
+    exit_if_cancelled();
 }
 
 bool sim_wait_event_timeout(sim_event *ev, sim_time_t timeout)
@@ -336,10 +416,12 @@ bool sim_wait_event_timeout(sim_event *ev, sim_time_t timeout)
     ev_core *c = ev->core;
     if (timeout >= SIM_TIME_MAX - now_ps()) { /* cannot time out before the end of time */
         wait_on(c, nullptr);
+        exit_if_cancelled();
         return true;
     }
     sc_core::sc_time t = ps(timeout);
     wait_on(c, &t);
+    exit_if_cancelled();
     /* Event and timeout in the same delta count as the event having fired. */
     return c->ev.triggered() || !sc_core::timed_out();
 }

@@ -342,6 +342,7 @@ void pvscsi_state_free(void *state)
     pvscsi *h = state;
     if (!h)
         return;
+    sim_cancel_owner(h); /* its request and completion threads never touch h again */
     for (unsigned i = 0; i < PVSCSI_MAX_LIVE; i++)
         if (live[i] == h)
             live[i] = NULL;

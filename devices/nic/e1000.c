@@ -455,6 +455,7 @@ void e1000_free(e1000 *s)
 {
     if (!s)
         return;
+    sim_cancel_owner(s); /* its threads may not have started yet, or wait on its events */
     e1000_rx_free(s);
     e1000_tx_free(s);
     e1000_irq_free(s);

@@ -251,6 +251,7 @@ void wire_replay_free(wire_replay *rp)
 {
     if (!rp)
         return;
+    sim_cancel_owner(rp);
     wire_pcap_reader_close(rp->r);
     free(rp);
 }

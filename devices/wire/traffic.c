@@ -125,6 +125,7 @@ void wire_traffic_source_free(wire_traffic_source *s)
 {
     if (!s)
         return;
+    sim_cancel_owner(s);
     free(s->frame);
     free(s);
 }

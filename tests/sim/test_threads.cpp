@@ -221,3 +221,56 @@ TEST(SimThreadDeathTest, WaitOutsideThreadIsRefused)
 }
 
 } // namespace
+
+// sim_cancel_owner: a model frees its state; nothing spawned or scheduled with it runs again.
+namespace {
+
+struct Owned {
+    int steps = 0;
+};
+
+void count_forever(void *p)
+{
+    for (;;) {
+        static_cast<Owned *>(p)->steps++;
+        sim_wait(10 * SIM_NS);
+    }
+}
+
+void bump(void *p) { static_cast<Owned *>(p)->steps += 100; }
+
+} // namespace
+
+TEST(SimCancel, UnstartedThreadNeverRuns)
+{
+    Owned o;
+    sim_thread_spawn("owned", count_forever, &o);
+    sim_cancel_owner(&o);
+    sim_run_for(100 * SIM_NS);
+    EXPECT_EQ(o.steps, 0);
+    drain_simulation();
+}
+
+TEST(SimCancel, WaitingThreadEndsWhenItNextWakes)
+{
+    Owned o;
+    sim_thread_spawn("owned", count_forever, &o);
+    sim_run_for(25 * SIM_NS); /* ran at +0, +10, +20 */
+    int seen = o.steps;
+    EXPECT_EQ(seen, 3);
+    sim_cancel_owner(&o);
+    sim_run_for(100 * SIM_NS);
+    EXPECT_EQ(o.steps, seen);
+    drain_simulation(); /* nothing left pending: the thread is gone */
+}
+
+TEST(SimCancel, PendingCallbackNeverFiresAndOthersDo)
+{
+    Owned mine, other;
+    sim_call_after(10 * SIM_NS, bump, &mine);
+    sim_call_after(10 * SIM_NS, bump, &other);
+    sim_cancel_owner(&mine);
+    drain_simulation();
+    EXPECT_EQ(mine.steps, 0);
+    EXPECT_EQ(other.steps, 100);
+}
