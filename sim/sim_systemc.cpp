@@ -139,9 +139,11 @@ struct ev_core {
     sim_time_t released_at = 0;
 };
 
-std::vector<ev_core *> all_cores;  /* every core (kept reachable: never freed, see above) */
-std::vector<ev_core *> free_cores; /* ready for reuse */
-std::vector<ev_core *> quarantine; /* released while its dispatcher might still be runnable */
+/* The pools live on the heap and are never destroyed: destroying them at exit would run before
+ * LeakSanitizer's check and leave every core looking leaked. */
+std::vector<ev_core *> &all_cores = *new std::vector<ev_core *>;  /* every core, never freed */
+std::vector<ev_core *> &free_cores = *new std::vector<ev_core *>; /* ready for reuse */
+std::vector<ev_core *> &quarantine = *new std::vector<ev_core *>; /* dispatcher may still run */
 
 /* A dispatcher triggered in the delta that released its core may still run in that delta; once
  * the delta count or the time has moved on, it has run (and seen live == false). */
@@ -229,8 +231,9 @@ struct thread_rec {
     const void *arg;
     bool cancelled = false;
 };
-std::unordered_map<const sc_core::sc_object *, thread_rec *> running_threads; /* by process */
-std::vector<thread_rec *> unstarted_threads;
+std::unordered_map<const sc_core::sc_object *, thread_rec *> &running_threads =
+    *new std::unordered_map<const sc_core::sc_object *, thread_rec *>; /* by process */
+std::vector<thread_rec *> &unstarted_threads = *new std::vector<thread_rec *>;
 
 thread_rec *current_thread_rec()
 {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel_model/device/device.h"
 #include "kernel_model/module/module.h"
 #include "kernel_model/timing/timing.h"
 #include "sim/sim.h"
@@ -228,6 +229,7 @@ int kern_module_load(const char *path, kern_module **out, sim_err *err)
     initializing = m;
     int rc = call_in_module(m, init, NULL);
     initializing = outer;
+    kern_device_module_init_done(m->id, rc == VMK_OK);   /* its drivers get their devices */
     if (rc != VMK_OK) {
         sim_err_set(err, "%s: init_module failed: %s (0x%x)", who, vmk_StatusToString(rc),
                     (unsigned)rc);
@@ -257,6 +259,7 @@ int kern_module_unload(const char *name, sim_err *err)
     }
     if (m->cleanup)
         call_in_module(m, NULL, m->cleanup);
+    kern_device_module_unloading(m->id);   /* drivers it left registered are detached */
     for (size_t i = 0; i < m->n_deps; i++)
         m->deps[i]->refcount--;
     list_remove(m);

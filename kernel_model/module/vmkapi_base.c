@@ -9,7 +9,8 @@ static const char *const status_names[] = {
     "VMK_LIMIT_EXCEEDED", "VMK_BAD_PARAM", "VMK_NO_MEMORY", "VMK_NOT_SUPPORTED",
     "VMK_NOT_INITIALIZED", "VMK_INVALID_NAME", "VMK_INVALID_HANDLE",
     "VMK_VERSION_MISMATCH_MAJOR", "VMK_IO_ERROR", "VMK_TIMEOUT", "VMK_NO_SPACE",
-    "VMK_BAD_ADDR_RANGE",
+    "VMK_BAD_ADDR_RANGE", "VMK_IGNORE", "VMK_NOT_THIS_DEVICE", "VMK_DEATH_PENDING",
+    "VMK_NO_PERMISSION", "VMK_NO_RESOURCES",
 };
 _Static_assert(sizeof status_names / sizeof status_names[0] == VMK_STATUS_END - VMK_FAILURE,
                "one name per status code");

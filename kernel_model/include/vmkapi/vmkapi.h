@@ -13,6 +13,22 @@ extern "C" {
 #include "vmkapi/vmkapi_module.h"
 #include "vmkapi/vmkapi_logging.h"
 #include "vmkapi/vmkapi_libc.h"
+#include "vmkapi/vmkapi_heap.h"
+#include "vmkapi/vmkapi_log.h"
+#include "vmkapi/vmkapi_lock.h"
+#include "vmkapi/vmkapi_world.h"
+#include "vmkapi/vmkapi_time.h"
+/* devices, drivers, the PCI bus and MMIO (kdevice) */
+#include "vmkapi/vmkapi_device.h"
+#include "vmkapi/vmkapi_intr.h"
+#include "vmkapi/vmkapi_dma.h"
+#include "vmkapi/vmkapi_driver.h"
+#include "vmkapi/vmkapi_pci.h"
+#include "vmkapi/vmkapi_mmio.h"
+/* packets, uplinks and NetPoll (uplink) */
+#include "vmkapi/vmkapi_pkt.h"
+#include "vmkapi/vmkapi_uplink.h"
+#include "vmkapi/vmkapi_netpoll.h"
 
 #ifdef __cplusplus
 }

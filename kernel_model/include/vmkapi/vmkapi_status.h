@@ -28,8 +28,16 @@ typedef vmk_int32 VMK_ReturnStatus;
 #define VMK_TIMEOUT                (VMK_FAILURE_BASE + 15)
 #define VMK_NO_SPACE               (VMK_FAILURE_BASE + 16)
 #define VMK_BAD_ADDR_RANGE         (VMK_FAILURE_BASE + 17)
+/* Interrupt acknowledge results (vmkapi_intr.h) and world death (vmkapi_world.h). */
+#define VMK_IGNORE                 (VMK_FAILURE_BASE + 18)
+#define VMK_NOT_THIS_DEVICE        (VMK_FAILURE_BASE + 19)
+#define VMK_DEATH_PENDING          (VMK_FAILURE_BASE + 20)
+/* Device access by a module that does not own the device; resources (vectors) exhausted
+ * (vmkapi_pci.h). */
+#define VMK_NO_PERMISSION          (VMK_FAILURE_BASE + 21)
+#define VMK_NO_RESOURCES           (VMK_FAILURE_BASE + 22)
 /* One past the last code: vmk_StatusToString names every code below this. */
-#define VMK_STATUS_END             (VMK_FAILURE_BASE + 18)
+#define VMK_STATUS_END             (VMK_FAILURE_BASE + 23)
 
 /* The status's name ("VMK_OK", "VMK_BAD_PARAM"); "VMK_UNKNOWN_STATUS" for anything else. */
 const char *vmk_StatusToString(VMK_ReturnStatus status);

@@ -22,6 +22,22 @@ typedef enum { VMK_FALSE = 0, VMK_TRUE = 1 } vmk_Bool;
 #define NULL ((void *)0)
 #endif
 
+/* An opaque word a driver hands the kernel and gets back (private data, registration data). */
+typedef union {
+    void *ptr;
+    vmk_uintptr_t addr;
+} vmk_AddrCookie;
+
+/* A short name (heaps, drivers, bus types, devices): NUL-terminated, VMK_MISC_NAME_MAX bytes. */
+#define VMK_MISC_NAME_MAX 32
+typedef struct {
+    char string[VMK_MISC_NAME_MAX];
+} vmk_Name;
+
+/* A kernel virtual address (e.g. of a BAR mapping, vmk_PCIMapIOResource) and a machine address. */
+typedef vmk_uintptr_t vmk_VA;
+typedef vmk_uint64 vmk_MA;
+
 #define vmk_va_start(ap, last) __builtin_va_start(ap, last)
 #define vmk_va_end(ap) __builtin_va_end(ap)
 #define vmk_va_arg(ap, type) __builtin_va_arg(ap, type)
