@@ -133,6 +133,15 @@ int kern_module_push(int id, sim_err *err);   /* -1 on overflow or unknown id */
 int kern_module_pop(sim_err *err);            /* -1 when empty */
 int kern_module_current(void);                /* top of the stack; 0 (kernel) when empty */
 size_t kern_module_stack_depth(void);
+/* The stack belongs to whatever runs now. A sim thread that blocks takes its stack away (leaving
+ * it empty for the threads that run meanwhile) and gives it back when it resumes; the timing
+ * layer does this around every world wait (kernel_model/timing/decouple.c). */
+typedef struct kern_module_stack_saved {
+    int ids[KERN_MOD_STACK_DEPTH];
+    size_t depth;
+} kern_module_stack_saved;
+void kern_module_stack_take(kern_module_stack_saved *s);
+void kern_module_stack_give(const kern_module_stack_saved *s);
 
 /* ---- the kernel export table (exports.c) ---- */
 typedef enum kern_export_class {

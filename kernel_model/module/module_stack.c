@@ -1,7 +1,8 @@
 /* module_stack.c — the current-module stack (the module whose code runs now; vmkapi's
  * VMKAPI_MODULE_CALL pushes the callee around every cross-module call) and the vmkapi module
  * calls built on it: vmk_ModuleRegister, vmk_ModuleGetID/GetName, vmk_ModulePushId/PopId/StackTop.
- * One stack for now; when worlds arrive each world gets its own. */
+ * One stack, owned by whatever runs now: a blocking thread takes its entries with it
+ * (kern_module_stack_take/give), so each world sees only its own. */
 #include <string.h>
 
 #include "kernel_model/module/module.h"
@@ -38,6 +39,21 @@ int kern_module_current(void)
 size_t kern_module_stack_depth(void)
 {
     return depth;
+}
+
+void kern_module_stack_take(kern_module_stack_saved *s)
+{
+    memcpy(s->ids, stack, depth * sizeof stack[0]);
+    s->depth = depth;
+    depth = 0;
+}
+
+void kern_module_stack_give(const kern_module_stack_saved *s)
+{
+    /* Whoever ran meanwhile left the stack as it found it (empty), unless it was unbalanced:
+     * that is reported where it happens; the resuming thread gets exactly its own entries. */
+    memcpy(stack, s->ids, s->depth * sizeof stack[0]);
+    depth = s->depth;
 }
 
 VMK_ReturnStatus vmk_ModulePushId(vmk_ModuleID id)

@@ -156,6 +156,7 @@ void kern_tstack_save(kern_tstack *s)
     s->depth = g_depth;
     g_depth = 1;
     kern_timing_cur = &g_unattached;
+    kern_module_stack_take(&s->modules);
 }
 
 void kern_tstack_restore(const kern_tstack *s)
@@ -163,6 +164,7 @@ void kern_tstack_restore(const kern_tstack *s)
     memcpy(g_stack, s->w, sizeof g_stack);
     g_depth = s->depth;
     kern_timing_cur = g_stack[g_depth - 1];
+    kern_module_stack_give(&s->modules);
 }
 
 void kern_timing_charge_kernel_mcycles(uint64_t mcycles)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel_model/module/module.h"
 #include "kernel_model/timing/timing.h"
 
 #define KERN_TMOD_NAME_MAX 64
@@ -69,8 +70,10 @@ void kern_timing_settle_tail(kern_tworld *w, uintptr_t next_site);
 typedef struct kern_tstack {
     kern_tworld *w[KERN_TIMING_MAX_DEPTH];
     int depth;
+    kern_module_stack_saved modules;   /* the thread's current-module stack goes with it */
 } kern_tstack;
-/* Saves the stack into s and leaves only "unattached" entered (for the threads that run next). */
+/* Saves the stack into s and leaves only "unattached" entered (for the threads that run next);
+ * the current-module stack is taken along, so other threads start with an empty one. */
 void kern_tstack_save(kern_tstack *s);
 void kern_tstack_restore(const kern_tstack *s);
 
