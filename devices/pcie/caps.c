@@ -128,7 +128,8 @@ static void exp_slot(pcie_cfg *c, uint16_t base, const pcie_exp_params *p)
     if (p->hotplug) {
         /* A hot-plug slot as the design describes it: attention button, power controller, MRL
          * sensor, attention and power indicators, surprise removal possible, hot-plug capable;
-         * command completion is reported (NCCS 0). */
+         * no electromechanical interlock (EIP 0, so EIC reads 0 and EIS stays 0, §7.5.3.10-11);
+         * command completion is reported (NCCS 0). slot.c gives the bits their behaviour. */
         cap |= PCIE_EXP_SLTCAP_ABP | PCIE_EXP_SLTCAP_PCP | PCIE_EXP_SLTCAP_MRLSP |
                PCIE_EXP_SLTCAP_AIP | PCIE_EXP_SLTCAP_PIP | PCIE_EXP_SLTCAP_HPS |
                PCIE_EXP_SLTCAP_HPC;

@@ -91,6 +91,7 @@ static void send_completions(void *arg)
         return;
     }
     pcie_endpoint *ep = q->op->ep;
+    ep->inflight--;   /* held over the root complex latency (a pulled card's handle waits) */
     if (q->status != PCIE_DMA_OK) {
         /* §2.3.1: a request the completer refuses gets one completion without data. */
         q->cpls_left = 1;
@@ -133,6 +134,7 @@ static void mrd_arrived(void *arg, bool delivered)
     if (q->status != PCIE_DMA_OK)
         f->stats.dma_faults++;
     q->life = pcie_fabric_life_get(f);
+    ep->inflight++;
     sim_call_after(f->rc_latency_ps, send_completions, q);
 }
 

@@ -148,6 +148,83 @@ int pcie_fabric_attach_endpoints(pcie_fabric *f, sim_err *err)
     return 0;
 }
 
+int pcie_endpoint_attach_one(pcie_fabric *f, pcie_port *const *path, int depth, pcie_function *fn,
+                             sim_err *err)
+{
+    pcie_endpoint *ep = calloc(1, sizeof *ep);
+    pcie_port **p = calloc((size_t)depth, sizeof *p);
+    pcie_endpoint **eps = realloc(f->eps, (size_t)(f->neps + 1) * sizeof *eps);
+    if (eps)
+        f->eps = eps;
+    if (!ep || !p || !eps) {
+        free(ep);
+        free(p);
+        return sim_err_set(err, "endpoint '%s': out of memory", fn->name);
+    }
+    memcpy(p, path, (size_t)depth * sizeof *p);
+    ep->fabric = f;
+    ep->fn = fn;
+    ep->depth = depth;
+    ep->path = p;
+    if (pcie_msix_attach(ep, err) != 0) {
+        pcie_msix_detach(ep);
+        free(p);
+        free(ep);
+        return -1;
+    }
+    fn->ep = ep;
+    f->eps[f->neps++] = ep;
+    if (fn->model->attach)
+        fn->model->attach(fn->model_state, ep);
+    return 0;
+}
+
+static void endpoint_handle_free(pcie_endpoint *ep)
+{
+    pcie_msix_detach(ep);
+    ep->fn->ep = NULL;
+    pcie_endpoint_free(ep->fn);   /* the model's free_state cancels its own timers and threads */
+    free(ep->path);
+    free(ep);
+}
+
+void pcie_endpoint_retire(pcie_fabric *f, pcie_endpoint *ep)
+{
+    for (int i = 0; i < f->neps; i++)
+        if (f->eps[i] == ep) {
+            memmove(&f->eps[i], &f->eps[i + 1], (size_t)(f->neps - i - 1) * sizeof *f->eps);
+            f->neps--;
+            break;
+        }
+    ep->gone = true;
+    pcie_endpoint **r = realloc(f->retired, (size_t)(f->nretired + 1) * sizeof *r);
+    if (!r) {
+        /* Cannot wait for its TLPs: keep it allocated (a leak, never a use-after-free). */
+        sim_log(SIM_LOG_ERROR, "pcie", "%s: out of memory retiring a pulled card", ep->fn->name);
+        return;
+    }
+    f->retired = r;
+    f->retired[f->nretired++] = ep;
+    pcie_fabric_reap(f, false);
+}
+
+void pcie_fabric_reap(pcie_fabric *f, bool all)
+{
+    int k = 0;
+    for (int i = 0; i < f->nretired; i++) {
+        pcie_endpoint *ep = f->retired[i];
+        if (all || ep->inflight == 0)
+            endpoint_handle_free(ep);
+        else
+            f->retired[k++] = ep;
+    }
+    f->nretired = k;
+    if (k == 0) {
+        free(f->retired);
+        f->retired = NULL;
+    }
+}
+
 void pcie_fabric_detach_endpoints(pcie_fabric *f)
 {
     for (int i = 0; i < f->neps; i++) {
@@ -199,6 +276,8 @@ uint16_t pcie_dev_requester_id(const pcie_endpoint *ep)
 
 bool pcie_dev_link_up(const pcie_endpoint *ep)
 {
+    if (ep->gone)
+        return false;
     for (int i = 0; i < ep->depth; i++)
         if (!ep->path[i]->link_up)
             return false;

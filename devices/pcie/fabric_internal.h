@@ -22,6 +22,7 @@
 #define PCIE_PORT_CAP_MSI  0x88   /* 64-bit MSI, one vector: hot-plug / PME events */
 
 struct pcie_switch;
+struct pcie_slot;
 
 typedef struct pcie_function {
     pcie_fn_kind kind;
@@ -61,6 +62,7 @@ typedef struct pcie_port {
     pcie_node_kind child_kind;
     pcie_function *child_ep;       /* child_kind == PCIE_NODE_ENDPOINT */
     struct pcie_switch *child_sw;  /* child_kind == PCIE_NODE_SWITCH */
+    struct pcie_slot *hp;          /* hot-plug slot controller (slot.c), NULL if not hot-plug */
 } pcie_port;
 
 typedef struct pcie_switch {
@@ -89,6 +91,10 @@ struct pcie_endpoint {
     uint32_t msix_table_off, msix_pba_off;
     uint8_t *msix_table;           /* msix_n x 16 bytes */
     uint64_t *msix_pba;            /* (msix_n + 63) / 64 words */
+    /* Hot-plug (slot.c): a card pulled out is "gone" (its link is down for good, whatever the
+     * slot does later); its handle is freed once no TLP of it is in flight (inflight). */
+    bool gone;
+    uint64_t inflight;
 };
 
 /* ---- data path internals ---- */
@@ -127,7 +133,26 @@ struct pcie_fabric {
     pcie_fabric_stats stats;
     int neps;
     struct pcie_endpoint **eps;    /* every endpoint, in platform order */
+    /* hot-plug (slot.c) */
+    int nslots;
+    struct pcie_slot **slots;      /* every hot-plug slot, in platform order */
+    int nretired;
+    struct pcie_endpoint **retired; /* pulled cards waiting for their last TLP (endpoint.c) */
 };
+
+/* slot.c: creates the slot controllers of every hot-plug port once the fabric is whole (hooks
+ * their Slot Control writes), and frees them (cancelling their pending timers). */
+int pcie_fabric_slots_build(pcie_fabric *f, sim_err *err);
+void pcie_fabric_slots_free(pcie_fabric *f);
+
+/* endpoint.c: hot-plug. attach_one creates the data-path handle of a card inserted below
+ * path[depth-1] and calls its model's attach; retire takes a pulled card's handle off the list of
+ * live endpoints (gone: its link is down for good) and frees it, with its function and model
+ * state, once no TLP of it is in flight; reap frees the retired handles that are idle now. */
+int pcie_endpoint_attach_one(pcie_fabric *f, pcie_port *const *path, int depth, pcie_function *fn,
+                             sim_err *err);
+void pcie_endpoint_retire(pcie_fabric *f, pcie_endpoint *ep);
+void pcie_fabric_reap(pcie_fabric *f, bool all);
 
 /* root_complex.c: the function a configuration request for bus/dev/fn reaches, or NULL. */
 pcie_function *pcie_fabric_route(pcie_fabric *f, uint8_t bus, uint8_t dev, uint8_t fn);

@@ -50,8 +50,10 @@ bool pcie_fabric_life_put(pcie_fabric_life *l)
 static void finish(tlp_flight *t, bool delivered)
 {
     /* The fabric was freed while the TLP travelled: nobody is left to tell. */
-    if (pcie_fabric_life_put(t->life))
+    if (pcie_fabric_life_put(t->life)) {
+        t->ep->inflight--;   /* a pulled card's handle is freed once this reaches 0 (slot.c) */
         t->arrive(t->arg, delivered);
+    }
     free(t);
 }
 
@@ -83,8 +85,9 @@ static sim_time_t step(tlp_flight *t)
 {
     sim_time_t now = sim_now();
     pcie_port *port = hop_port(t);
-    if (!port->link_up) {
-        /* A link that is down drops what reaches it (surprise removal, powered-off slot). */
+    if (!port->link_up || t->ep->gone) {
+        /* A link that is down drops what reaches it (surprise removal, powered-off slot); so
+         * does the path of a card that was pulled, even once another card sits there. */
         sim_call_after(0, lost_cb, t);
         return now;
     }
@@ -128,6 +131,7 @@ sim_time_t pcie_tlp_send(pcie_endpoint *ep, pcie_dir dir, pcie_tlp_kind kind, ui
     }
     t->life = pcie_fabric_life_get(ep->fabric);
     t->ep = ep;
+    ep->inflight++;
     t->dir = dir;
     t->kind = kind;
     t->payload = payload;

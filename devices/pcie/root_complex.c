@@ -93,7 +93,7 @@ int pcie_fabric_build(const platform_desc *desc, pcie_fabric **out, sim_err *err
         }
     }
     f->rc_latency_ps = desc->root_complex_latency_ps;
-    if (pcie_fabric_attach_endpoints(f, err) != 0) {
+    if (pcie_fabric_attach_endpoints(f, err) != 0 || pcie_fabric_slots_build(f, err) != 0) {
         pcie_fabric_free(f);
         return -1;
     }
@@ -106,7 +106,9 @@ void pcie_fabric_free(pcie_fabric *f)
 {
     if (!f)
         return;
+    pcie_fabric_slots_free(f);
     pcie_fabric_detach_endpoints(f);
+    pcie_fabric_reap(f, true);   /* pulled cards still waiting for their last TLP */
     if (f->life) {
         f->life->alive = false;
         if (f->life->refs == 0)
