@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libsystemc-dev libelf-dev zlib1g-dev libgtest-dev liblua5.4-dev libcapstone-dev
   libcjson-dev
-  gdb pciutils sg3-utils clang libclang-rt-14-dev
+  gdb pciutils sg3-utils tshark clang libclang-rt-14-dev   # independent judges + fuzzing
 )
 
 missing=()
