@@ -7,6 +7,7 @@
 #include "kernel_model/kernel.h"
 #include "kernel_model/pci/pci_bus.h"
 #include "kernel_model/pci/pci_tree.h"
+#include "kernel_model/scsi/scsi.h"
 #include "kernel_model/uplink/uplink.h"
 #include "sim/sim.h"
 
@@ -53,6 +54,13 @@ int kern_boot(const platform_desc *desc, kern_system **out, sim_err *err)
         kern_shutdown(sys);
         return -1;
     }
+    /* The storage layer claims the HBA ports SCSI drivers register from their scan
+     * (docs/storage.md). */
+    if (kern_scsi_layer_init(err) < 0) {
+        sim_log(SIM_LOG_ERROR, BOOT_LOG, "storage layer: %s", err ? err->msg : "");
+        kern_shutdown(sys);
+        return -1;
+    }
     *out = sys;
     return 0;
 }
@@ -63,6 +71,7 @@ void kern_shutdown(kern_system *sys)
         return;
     sim_log(SIM_LOG_INFO, BOOT_LOG, "shutdown");
     kern_uplink_layer_reset();   /* uplinks quiesce and detach before their NICs go */
+    kern_scsi_layer_reset();     /* adapters too, before their HBAs go */
     kern_pci_bus_stop(sys);   /* drivers let go of every PCI device first */
     kern_pci_tree_free(sys->pci);
     kern_host_uninstall(sys->fabric);

@@ -194,6 +194,15 @@ static const kern_export exports[] = {
     VMKAPI(vmk_NetPollUnregisterUplink),
     VMKAPI(vmk_NetPollRxPktQueue),
     VMKAPI(vmk_NetPollQueueCompPkt),
+    /* vmkapi: SCSI adapters and commands (vmkapi_scsi.h) — scsi */
+    VMKAPI(vmk_ScsiAllocateAdapter),
+    VMKAPI(vmk_ScsiFreeAdapter),
+    VMKAPI(vmk_ScsiRegisterAdapter),
+    VMKAPI(vmk_ScsiUnregisterAdapter),
+    VMKAPI(vmk_ScsiSchedCommandCompletion),
+    VMKAPI(vmk_ScsiCmdGetSenseData),
+    VMKAPI(vmk_ScsiCmdSetSenseData),
+    VMKAPI(vmk_ScsiQueryTaskMgmtAction),
 };
 
 const kern_export *kern_export_find(const char *name)

@@ -29,6 +29,8 @@ extern "C" {
 #include "vmkapi/vmkapi_pkt.h"
 #include "vmkapi/vmkapi_uplink.h"
 #include "vmkapi/vmkapi_netpoll.h"
+/* SCSI adapters and commands (scsi) */
+#include "vmkapi/vmkapi_scsi.h"
 
 #ifdef __cplusplus
 }
