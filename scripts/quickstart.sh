@@ -6,3 +6,4 @@ scripts/setup.sh
 scripts/build.sh build
 build/vmksim lspci -tv
 build/vmksim run scenarios/default.lua --out out/default
+build/vmksim run scenarios/nic_overhead.lua --out out/nic_overhead

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "kernel_model/pci/pci_tree.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scn_internal.h"
 
@@ -32,6 +33,8 @@ static int setup(lua_State *L)
     scn_register_objects(L);
     scn_register_platform(L);
     scn_register_runtime(L);
+    if (s->mode == SCN_MODE_RUN)
+        scn_register_workload(L);
     /* Lua's own name for the chunk (shortened to LUA_IDSIZE), to rewrite its messages */
     lua_Debug ar;
     lua_pushfstring(L, "@%s", s->path);
@@ -309,10 +312,13 @@ int scenario_run_file(const char *path, const scenario_opts *opts, sim_err *err)
     s.path = path;
     s.mode = SCN_MODE_RUN;
     s.buses_needed = 1;  /* bus 0, the root complex's */
+    s.out_dir = o.out_dir;
+    s.result = result_new(path, o.seed);
     sim_log(SIM_LOG_INFO, "scenario", "running %s (seed %llu)", path,
             (unsigned long long)o.seed);
     int rc = exec(&s, buf, len, err);
     free(buf);
+    scn_workload_shutdown(&s);   /* drivers unloaded, cables freed, before the kernel goes */
     if (rc < 0 && log)  /* the log file keeps the error too; on stderr it would be said twice */
         sim_log(SIM_LOG_ERROR, "scenario", "%s", err->msg);
 
@@ -333,8 +339,25 @@ int scenario_run_file(const char *path, const scenario_opts *opts, sim_err *err)
             rc = sim_err_set(err, "--out: cannot create %s: %s", sp, strerror(errno));
         }
     }
+    if (o.out_dir) {
+        /* OUT/result.json (docs/results.md), also for a failed run: the runs that finished */
+        char rp[4200];
+        snprintf(rp, sizeof rp, "%s/result.json", o.out_dir);
+        sim_err rerr = {{0}};
+        if (!s.result)
+            sim_err_set(&rerr, "%s: out of memory for the result", rp);
+        if ((!s.result || result_write_json(s.result, rp, &rerr) < 0) && rc == 0) {
+            *err = rerr;
+            rc = -1;
+        }
+    }
     if (o.summary)
         write_summary(o.summary, path, &s, &sum, rc, err);
+    if (o.summary && s.result && result_run_count(s.result) > 0) {
+        fputc('\n', o.summary);
+        result_print_table(s.result, o.summary);
+    }
+    result_free(s.result);
 
     kern_shutdown(s.sys);
     if (s.desc)

@@ -95,6 +95,11 @@ typedef struct scn_state {
     platform_desc *desc;                   /* filled at boot (or at the end of a platform load) */
     kern_system *sys;                      /* SCN_MODE_RUN after boot */
     sim_rng rng;                           /* math.random */
+
+    /* measured runs (scn_workload.c) */
+    const char *out_dir;                   /* --out DIR, NULL if none (captures go there) */
+    struct vmk_result *result;             /* the run's result.json; NULL in platform mode */
+    struct scn_net *net;                   /* drivers loaded, cables, captures */
 } scn_state;
 
 /* The state behind a lua_State (kept in its extra space). */
@@ -164,6 +169,11 @@ int scn_build_desc(lua_State *L, platform_desc *out, char *why, size_t whylen);
 
 /* ---- runtime (scn_runtime.c): boot, run, expect, log, now, pci_devices ---- */
 void scn_register_runtime(lua_State *L);
+
+/* ---- workloads (scn_workload.c): driver{}, wire{}, tx{}, rx{} (docs/scenarios.md) ---- */
+void scn_register_workload(lua_State *L);
+/* Ends what the workload verbs set up (cables, loaded drivers) before the kernel shuts down. */
+void scn_workload_shutdown(scn_state *s);
 
 /* ---- sandbox (scn_sandbox.c): safe libraries, deterministic math.random, limits ---- */
 /* Opens the libraries a scenario may use; run inside lua_pcall (may raise on memory). */

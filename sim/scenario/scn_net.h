@@ -1,0 +1,60 @@
+/* scn_net.h — what the network half of the scenario API shares between scn_workload.c (the
+ * driver{} and wire{} verbs, module lookup, shutdown) and scn_netrun.c (the tx{} and rx{} measured
+ * runs). Private to sim/scenario/; the Lua API is in docs/scenarios.md ("NIC workloads"). */
+#ifndef VMKSIM_SCN_NET_H
+#define VMKSIM_SCN_NET_H
+
+#include "devices/nic/e1000.h"
+#include "devices/pcie/pci_access.h"
+#include "devices/wire/wire.h"
+#include "kernel_model/module/module.h"
+#include "kernel_model/pci/pci_tree.h"
+#include "kernel_model/uplink/uplink.h"
+#include "sim/result/result.h"
+#include "sim/scenario/scn_internal.h"
+
+#define SCN_NET_MAX 32           /* NICs with a cable or driver in one scenario (our own limit) */
+#define SCN_MODULE_DIR_ENV "VMKSIM_MODULE_DIR"
+
+typedef enum scn_cable_kind {
+    SCN_CABLE_NONE,
+    SCN_CABLE_LOOPBACK,          /* the NIC's TX to its own RX */
+    SCN_CABLE_PEER,              /* to another NIC's port */
+    SCN_CABLE_GENERATOR,         /* to a traffic generator port (RX runs) */
+} scn_cable_kind;
+
+/* One NIC the scenario touched. */
+typedef struct scn_nic {
+    char name[PLATFORM_NAME_LEN];
+    e1000 *dev;
+    kern_pci_dev *pdev;
+    scn_cable_kind cable;
+    struct scn_nic *peer;        /* SCN_CABLE_PEER */
+    wire_link *link;             /* owned by the NIC that made it (for a peer cable: both point at
+                                  * it, link_owner says who frees it) */
+    bool link_owner;
+    wire_port *gen;              /* SCN_CABLE_GENERATOR: the generator's port (owned) */
+    sim_time_t prop_ps;          /* the cable's propagation delay */
+    kern_module *mod;            /* the driver module bound to it, NULL if none */
+    result_style style;
+} scn_nic;
+
+struct scn_net {
+    int nnics;
+    scn_nic nics[SCN_NET_MAX];
+    int nmods;
+    char mods[SCN_NET_MAX][KERN_MOD_NAME_MAX];   /* modules this scenario loaded, in load order */
+    int runs;                    /* measured runs so far (stream ids, capture names) */
+};
+
+/* The NIC named name (an "e1000" endpoint of the booted platform), created on first use; raises
+ * "what: ..." when there is none. */
+scn_nic *scn_net_nic(lua_State *L, const char *what, const char *name);
+/* The uplink the kernel built for the NIC, NULL if no driver registered one. */
+vmk_Uplink scn_net_uplink(const scn_nic *n);
+/* Runs the simulation in steps until done(ctx) or simulated time reaches deadline. */
+void scn_net_run_until(bool (*done)(void *ctx), void *ctx, sim_time_t deadline);
+
+void scn_register_netrun(lua_State *L);
+
+#endif
