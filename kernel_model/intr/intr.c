@@ -1,7 +1,8 @@
 /* intr.c — the interrupt core (intr.h): vector allocation, x86 MSI address/data format (Intel SDM
- * vol. 3 §11.11), level-triggered INTx lines shared by handlers, and dispatch: an interrupt runs
- * as an event at its arrival time on the target CPU's interrupt world, charging the dispatch cost;
- * each registered ack + handler runs with its module as current module and may not block.
+ * vol. 3 §11.11), level-triggered INTx lines shared by handlers, and dispatch: each CPU's interrupt
+ * context is a sim thread that runs queued vectors in arrival order on the CPU's interrupt world,
+ * charging the dispatch cost; each registered ack + handler runs with its module as current
+ * module, may wait for register reads, and may not block otherwise.
  * Semantics: docs/kernel-services.md "Interrupts". */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "kernel_model/intr/intr.h"
 #include "kernel_model/module/module.h"
 #include "kernel_model/timing/timing.h"
+#include "kernel_model/world/world.h"
 #include "sim/sim.h"
 #include "vmkapi/vmkapi_status.h"
 
@@ -55,9 +57,6 @@ typedef struct intx_line {
 
 static intr_vector g_vec[KERN_INTR_NVEC];
 static intx_line g_intx[INTX_PINS + 1];
-static kern_tworld *g_cpu_world[INTR_MAX_CPUS];
-static sim_time_t g_cpu_busy_until[INTR_MAX_CPUS];
-static int g_in_intr;
 static uint64_t g_total, g_spurious;
 
 void kern_msi_encode(int vector, int dest_apic, uint64_t *addr, uint32_t *data)
@@ -193,26 +192,69 @@ int kern_intr_unregister(int vector, void *handler_data, sim_err *err)
     return sim_err_set(err, "interrupts: vector %d has no handler with that handler data", vector);
 }
 
-static void dispatch_cb(void *arg);
+/* ---- dispatch: one interrupt thread per CPU ---- */
 
-/* Runs the vector's handlers on its CPU's interrupt world now (an event context). */
-static void dispatch(int vector)
+/* A CPU's interrupt context: a sim thread with its own timing world ("intr.cpuN") that takes the
+ * vectors delivered to the CPU in arrival order and runs each one's acks and handlers. The CPU is
+ * busy with one interrupt at a time: the thread syncs the handler's cycles before the next. */
+typedef struct intr_cpu {
+    int cpu;
+    kern_tworld *world;
+    sim_event *ev;           /* a vector was queued */
+    sim_event *done;         /* a vector's handlers finished (kern_intr_sync waits on it) */
+    int *q;                  /* ring of queued vectors */
+    size_t head, n, cap;
+} intr_cpu;
+
+static intr_cpu *g_cpu[INTR_MAX_CPUS];
+
+static bool queue_push(intr_cpu *c, int vector)
 {
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 16;
+        int *nq = malloc(ncap * sizeof *nq);
+        if (!nq)
+            return false;
+        for (size_t i = 0; i < c->n; i++)
+            nq[i] = c->q[(c->head + i) % c->cap];
+        free(c->q);
+        c->q = nq;
+        c->cap = ncap;
+        c->head = 0;
+    }
+    c->q[(c->head + c->n) % c->cap] = vector;
+    c->n++;
+    return true;
+}
+
+static int queue_pop(intr_cpu *c)
+{
+    int v = c->q[c->head];
+    c->head = (c->head + 1) % c->cap;
+    c->n--;
+    return v;
+}
+
+static void intx_recheck_cb(void *arg)
+{
+    intx_line *l = &g_intx[(intptr_t)arg];
+    l->recheck_scheduled = false;
+    if (l->nasserters && l->vector)
+        kern_intr_deliver(l->vector);
+}
+
+/* Runs vector's acks and handlers in the CPU's interrupt world (the calling thread is c's). */
+static void run_vector(intr_cpu *c, int vector)
+{
+    if (!valid_vector(vector))
+        return;   /* freed while queued */
     intr_vector *iv = &g_vec[vector];
-    int cpu = iv->dest_cpu;
-    sim_time_t now = sim_now();
-    if (g_cpu_busy_until[cpu] > now) {   /* the CPU is still in a previous handler */
-        sim_call_after(g_cpu_busy_until[cpu] - now, dispatch_cb, (void *)(uintptr_t)vector);
+    if (!iv->enabled) {
+        iv->pending = true;   /* disabled while it was queued */
         return;
     }
-    if (!g_cpu_world[cpu]) {
-        char name[32];
-        snprintf(name, sizeof name, "intr.cpu%d", cpu);
-        g_cpu_world[cpu] = kern_tworld_new(name);
-    }
-    g_in_intr++;
     iv->running = true;
-    kern_tworld_enter(g_cpu_world[cpu]);
+    kern_tworld_enter(c->world);
     kern_cost_charge(KERN_COST_INTR_DISPATCH, 0);
     g_total++;
     bool claimed = false;
@@ -228,7 +270,8 @@ static void dispatch(int vector)
         int r = hs[i].ack ? hs[i].ack(hs[i].data, (uint32_t)vector) : VMK_OK;
         if (r == VMK_OK) {
             hs[i].fn(hs[i].data, (uint32_t)vector);
-            iv->count++;
+            if (valid_vector(vector))
+                iv->count++;
             claimed = true;
         } else if (r != VMK_NOT_THIS_DEVICE && r != VMK_IGNORE) {
             sim_log(SIM_LOG_WARN, INTR_LOG, "vector %d: ack of '%s' returned status 0x%x", vector,
@@ -239,11 +282,14 @@ static void dispatch(int vector)
     }
     if (!nh)
         g_spurious++;
-    sim_time_t busy = kern_world_sync();   /* event context: returns the CPU's run-ahead */
-    kern_tworld_leave(g_cpu_world[cpu]);
+    /* A thread: waits until global time has caught up with the CPU (the dispatch cost and the
+     * handlers' cycles not yet synced), so the next interrupt on this CPU starts after it. */
+    sim_time_t busy = kern_world_sync();
+    kern_tworld_leave(c->world);
+    sim_event_notify(c->done, 0);
+    if (!valid_vector(vector))
+        return;   /* a handler freed its own vector */
     iv->running = false;
-    g_in_intr--;
-    g_cpu_busy_until[cpu] = now + busy;
 
     if (iv->intx_pin) {
         intx_line *l = &g_intx[iv->intx_pin];
@@ -255,31 +301,62 @@ static void dispatch(int vector)
             iv->enabled = false;
             return;
         }
-        /* Level-triggered: re-examined after the handler (EOI) while still asserted. */
+        /* Level-triggered: re-examined after the handler (EOI) while still asserted. The
+         * handler's cycles were waited above; with nothing to wait (timing off) the re-check
+         * comes 1 ns later, so a line nobody clears cannot spin at one instant. */
         if (l->nasserters && !l->recheck_scheduled) {
             l->recheck_scheduled = true;
-            sim_time_t gap = busy ? busy : SIM_NS;   /* at least 1 ns with timing off */
-            sim_call_after(gap, dispatch_cb, (void *)(uintptr_t)(-iv->intx_pin));
+            sim_call_after(busy ? 0 : SIM_NS, intx_recheck_cb, (void *)(intptr_t)iv->intx_pin);
         }
     }
 }
 
-static void dispatch_cb(void *arg)
+static void cpu_thread(void *arg)
 {
-    intptr_t a = (intptr_t)arg;
-    if (a < 0) {   /* level re-check of an INTx line */
-        intx_line *l = &g_intx[-a];
-        l->recheck_scheduled = false;
-        if (l->nasserters && l->vector)
-            kern_intr_deliver(l->vector);
-        return;
+    intr_cpu *c = arg;
+    for (;;) {
+        while (c->n == 0)
+            sim_wait_event(c->ev);
+        run_vector(c, queue_pop(c));
     }
-    if (!valid_vector((int)a))
-        return;
-    if (g_vec[a].enabled)
-        dispatch((int)a);
-    else
-        g_vec[a].pending = true;   /* disabled while the dispatch was deferred */
+}
+
+static intr_cpu *cpu_get(int cpu)
+{
+    if (g_cpu[cpu])
+        return g_cpu[cpu];
+    intr_cpu *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    char name[32];
+    snprintf(name, sizeof name, "intr.cpu%d", cpu);
+    c->cpu = cpu;
+    c->world = kern_tworld_new(name);
+    c->ev = sim_event_new(name);
+    c->done = sim_event_new(name);
+    if (!c->world || !c->ev || !c->done) {
+        if (c->world)
+            kern_tworld_free(c->world);
+        if (c->ev)
+            sim_event_free(c->ev);
+        if (c->done)
+            sim_event_free(c->done);
+        free(c);
+        return NULL;
+    }
+    sim_thread_spawn(name, cpu_thread, c);
+    g_cpu[cpu] = c;
+    return c;
+}
+
+static void cpu_free(intr_cpu *c)
+{
+    sim_cancel_owner(c);   /* its thread never runs again */
+    kern_tworld_free(c->world);
+    sim_event_free(c->ev);
+    sim_event_free(c->done);
+    free(c->q);
+    free(c);
 }
 
 void kern_intr_deliver(int vector)
@@ -294,10 +371,13 @@ void kern_intr_deliver(int vector)
         iv->pending = true;
         return;
     }
-    if (sim_in_thread() || g_in_intr)   /* handlers always run from an event of their own */
-        sim_call_after(0, dispatch_cb, (void *)(uintptr_t)vector);
-    else
-        dispatch(vector);
+    intr_cpu *c = cpu_get(iv->dest_cpu);
+    if (!c || !queue_push(c, vector)) {
+        sim_log(SIM_LOG_ERROR, INTR_LOG, "vector %d: out of memory queueing the interrupt: lost",
+                vector);
+        return;
+    }
+    sim_event_notify(c->ev, 0);   /* the CPU's interrupt thread takes it (in arrival order) */
 }
 
 int kern_intr_enable(int vector, sim_err *err)
@@ -327,10 +407,18 @@ int kern_intr_sync(int vector, sim_err *err)
 {
     if (!valid_vector(vector))
         return sim_err_set(err, "interrupts: sync of vector %d, which is not allocated", vector);
-    if (g_vec[vector].running)
-        return sim_err_set(err, "interrupts: sync of vector %d from its own handler would never "
-                           "return", vector);
-    /* Dispatch runs to completion inside one event, so no handler is ever half-way. */
+    if (!g_vec[vector].running)
+        return 0;
+    intr_cpu *c = g_cpu[g_vec[vector].dest_cpu];
+    if (c && kern_tworld_current() == c->world)
+        return sim_err_set(err, "interrupts: sync of vector %d from its own CPU's interrupt "
+                           "context would never return", vector);
+    /* A handler is half-way (waiting for an MMIO read): wait until it has finished. */
+    if (!c || !kern_may_block("vmk_IntrSync"))
+        return sim_err_set(err, "interrupts: sync of vector %d while its handler runs, from a "
+                           "context that cannot wait", vector);
+    while (valid_vector(vector) && g_vec[vector].running)
+        kern_block_wait_event(c->done);
     return 0;
 }
 
@@ -389,7 +477,11 @@ void kern_intr_intx_arrived(uint16_t requester, int pin, bool asserted)
 
 bool kern_intr_in_interrupt(void)
 {
-    return g_in_intr > 0;
+    kern_tworld *cur = kern_tworld_current();
+    for (int i = 0; i < INTR_MAX_CPUS; i++)
+        if (g_cpu[i] && g_cpu[i]->world == cur)
+            return true;
+    return false;
 }
 
 uint64_t kern_intr_count(int vector)
@@ -416,12 +508,10 @@ void kern_intr_reset(void)
 {
     memset(g_vec, 0, sizeof g_vec);
     memset(g_intx, 0, sizeof g_intx);
-    memset(g_cpu_busy_until, 0, sizeof g_cpu_busy_until);
     for (int i = 0; i < INTR_MAX_CPUS; i++) {
-        if (g_cpu_world[i])
-            kern_tworld_free(g_cpu_world[i]);
-        g_cpu_world[i] = NULL;
+        if (g_cpu[i])
+            cpu_free(g_cpu[i]);
+        g_cpu[i] = NULL;
     }
     g_total = g_spurious = 0;
-    g_in_intr = 0;
 }

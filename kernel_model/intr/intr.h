@@ -61,14 +61,14 @@ int kern_intr_register(int owner_id, int vector, const char *device_name, kern_i
 int kern_intr_unregister(int vector, void *handler_data, sim_err *err);
 int kern_intr_enable(int vector, sim_err *err);
 int kern_intr_disable(int vector, sim_err *err);
-/* Waits until no handler of vector is running (a dispatch never blocks, so this returns at once
- * unless called from the vector's own handler, which is refused). */
+/* Waits until no handler of vector is running (one may be waiting for a register read). Refused
+ * from the CPU's own interrupt context and from contexts that cannot wait. */
 int kern_intr_sync(int vector, sim_err *err);
 
-/* Delivers vector now (the MSI/INTx host ops call this): charges the dispatch cost to an
- * interrupt world of the target CPU, runs each registered ack + handler with the registering
- * module as current module. A disabled vector is counted as masked and remembered pending;
- * enabling it delivers it. */
+/* Delivers vector now (the MSI/INTx host ops call this): queues it on the target CPU, whose
+ * interrupt thread charges the dispatch cost to the CPU's interrupt world and runs each
+ * registered ack + handler with the registering module as current module, in arrival order.
+ * A disabled vector is remembered pending; enabling it delivers it. */
 void kern_intr_deliver(int vector);
 
 /* The fabric's host ops call these (installed by kern_boot through kern_host_install). */
@@ -76,7 +76,7 @@ void kern_intr_msi_arrived(uint16_t requester, uint64_t addr, uint32_t data);
 void kern_intr_intx_arrived(uint16_t requester, int pin, bool asserted);
 
 /* ---- queries (tests, results) ---- */
-bool kern_intr_in_interrupt(void);           /* true while an ack or handler runs */
+bool kern_intr_in_interrupt(void);           /* true in a CPU's interrupt context (its thread) */
 uint64_t kern_intr_count(int vector);        /* handler runs on vector */
 uint64_t kern_intr_total(void);              /* dispatches on every vector */
 uint64_t kern_intr_spurious(void);           /* MSIs/INTx with no taker, bad MSI format */

@@ -69,6 +69,8 @@ struct vmkPCIDevice *kpci_handle_check(vmk_PCIDevice h);   /* NULL if not a live
 /* The module may change the function (attached driver's module, or the kernel). */
 bool kpci_may_write(const struct vmkPCIDevice *h, vmk_ModuleID module);
 void kpci_mmio_release(struct vmkPCIDevice *h, int module, bool leak);   /* pci_bus_mmio.c */
+/* A bus-address read that waits for its completion keeping the thread's stacks (pci_bus_mmio.c). */
+uint64_t kpci_mmio_read_bus(pcie_fabric *f, uint64_t bus_addr, int size);
 void kpci_intr_release(struct vmkPCIDevice *h, int module, bool leak);   /* pci_bus_intr.c */
 void kpci_stats_leak(uint64_t mappings, uint64_t vectors);
 kern_pci_bus_stats *kpci_stats(void);

@@ -156,7 +156,7 @@ static VMK_ReturnStatus alloc_msix(struct vmkPCIDevice *h, vmk_ModuleID module, 
     }
     /* A read cannot pass the posted writes before it (§2.4.1): once it completes, the table is
      * written, and the function may be unmasked. */
-    (void)pcie_mmio_read(h->fabric, last + 12, 4);
+    (void)kpci_mmio_read_bus(h->fabric, last + 12, 4);
     msix_ctrl(h, cap, 0, KPCI_MSIX_FLAGS_MASKALL);
     for (vmk_uint32 i = 0; i < h->intr_n; i++)
         cookies[i] = (vmk_IntrCookie)h->intr_vectors[i];

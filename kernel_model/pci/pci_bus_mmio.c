@@ -9,6 +9,7 @@
 #include "devices/pcie/pci_access.h"
 #include "kernel_model/pci/pci_bus.h"
 #include "kernel_model/timing/timing.h"
+#include "kernel_model/world/world.h"
 #include "sim/sim.h"
 #include "vmkapi/vmkapi_mmio.h"
 
@@ -130,6 +131,26 @@ static uint64_t all_ones(int size)
     return size == 8 ? UINT64_MAX : (1ULL << (8 * size)) - 1;
 }
 
+typedef struct mmio_rd {
+    pcie_fabric *fabric;
+    uint64_t addr, val;
+    int size;
+} mmio_rd;
+
+static void mmio_rd_run(void *arg)
+{
+    mmio_rd *r = arg;
+    r->val = pcie_mmio_read(r->fabric, r->addr, r->size);
+}
+
+uint64_t kpci_mmio_read_bus(pcie_fabric *f, uint64_t bus_addr, int size)
+{
+    /* The read waits for its completion: this thread's stacks go with it (world.h). */
+    mmio_rd r = {f, bus_addr, 0, size};
+    kern_block_call(mmio_rd_run, &r);
+    return r.val;
+}
+
 static uint64_t mmio_read(volatile void *addr, int size)
 {
     uint64_t va = (uint64_t)(uintptr_t)addr;
@@ -142,7 +163,7 @@ static uint64_t mmio_read(volatile void *addr, int size)
     }
     kpci_stats()->mmio_reads++;
     kern_world_sync();
-    return pcie_mmio_read(m->h->fabric, m->bus_addr + (va - m->va), size);
+    return kpci_mmio_read_bus(m->h->fabric, m->bus_addr + (va - m->va), size);
 }
 
 static void mmio_write(volatile void *addr, int size, uint64_t val)

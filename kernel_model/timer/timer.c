@@ -1,7 +1,8 @@
 /* timer.c — timer queues and time (vmkapi_time.h). A timer is a sim event at the scheduling
- * world's local time + timeout; it fires as an event on the queue's timing world with the queue's
- * module pushed (a timer interrupt: intr_dispatch is charged), periodic timers re-armed before
- * the callback. Timers are found by ID, so a handle kept after the timer is gone is harmless.
+ * world's local time + timeout; when it fires, the queue's sim thread runs the callback on the
+ * queue's timing world with the queue's module pushed (a timer interrupt: intr_dispatch is
+ * charged; it may read registers, not block), periodic timers re-armed before the callback.
+ * Timers are found by ID, so a handle kept after the timer is gone is harmless.
  * Costs: timer_arm, timer_cancel. Semantics: docs/kernel-services.md "Timers". */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,11 @@ struct vmk_TimerQueueInt {
     int module;
     kern_tworld *tw;
     size_t ntimers;
+    sim_event *ev;        /* a timer of the queue fell due */
+    uint64_t *due;        /* IDs of timers due, in firing order (ring) */
+    size_t head, ndue, cap;
+    bool running;         /* a callback runs now (in the queue's thread) */
+    bool destroy_pending; /* destroyed from its own callback: freed when it returns */
 };
 
 typedef struct ktimer {
@@ -45,6 +51,8 @@ static sim_time_t local_now(void)
     return w == kern_tworld_unattached() ? sim_now() : kern_tworld_local_time(w);
 }
 
+static void queue_thread(void *arg);
+
 VMK_ReturnStatus vmk_TimerQueueCreate(vmk_TimerQueueProps *props, vmk_TimerQueue *queue)
 {
     if (!props || !queue)
@@ -59,10 +67,17 @@ VMK_ReturnStatus vmk_TimerQueueCreate(vmk_TimerQueueProps *props, vmk_TimerQueue
     char tname[VMK_MISC_NAME_MAX + 8];
     snprintf(tname, sizeof tname, "timer.%s", q->name);
     q->tw = kern_tworld_new(tname);
-    if (!q->tw) {
+    q->ev = sim_event_new(tname);
+    if (!q->tw || !q->ev) {
+        if (q->tw)
+            kern_tworld_free(q->tw);
+        if (q->ev)
+            sim_event_free(q->ev);
         free(q);
         return VMK_NO_MEMORY;
     }
+    kern_world_mark_atomic(q->tw, "timer");   /* a timer callback may not block */
+    sim_thread_spawn(tname, queue_thread, q);
     *queue = q;
     return VMK_OK;
 }
@@ -75,9 +90,19 @@ static void timer_drop(ktimer *t)
     free(t);
 }
 
+static void queue_free(vmk_TimerQueue q)
+{
+    sim_cancel_owner(q);   /* the queue's thread never runs again */
+    sim_event_free(q->ev);
+    kern_world_unmark_atomic(q->tw);
+    kern_tworld_free(q->tw);
+    free(q->due);
+    free(q);
+}
+
 VMK_ReturnStatus vmk_TimerQueueDestroy(vmk_TimerQueue q)
 {
-    if (!q)
+    if (!q || q->destroy_pending)
         return VMK_BAD_PARAM;
     for (size_t i = 0; i < g_timers.cap && q->ntimers; i++) {
         uint64_t k = g_timers.keys[i];
@@ -85,11 +110,58 @@ VMK_ReturnStatus vmk_TimerQueueDestroy(vmk_TimerQueue q)
             continue;
         timer_drop(g_timers.vals[i]);
     }
-    kern_tworld_free(q->tw);
-    free(q);
+    if (q->running)
+        q->destroy_pending = true;   /* from its own callback: its thread frees it after */
+    else
+        queue_free(q);
     return VMK_OK;
 }
 
+/* Runs one due timer's callback in the queue's thread, on the queue's timing world with the
+ * queue's module pushed. A timer cancelled after it fell due does not run. */
+static void run_due(vmk_TimerQueue q, uint64_t id)
+{
+    ktimer *t = kern_ptrmap_get(&g_timers, id);
+    if (!t || t->q != q)
+        return;
+    vmk_TimerCallback cb = t->cb;
+    vmk_TimerCookie data = t->data;
+    if (!t->period)
+        timer_drop(t);   /* a one-shot timer is no longer pending once it runs */
+    q->running = true;
+    kern_tworld_enter(q->tw);
+    kern_cost_charge(KERN_COST_INTR_DISPATCH, 0);   /* the timer interrupt that runs it */
+    sim_err err;
+    bool pushed = kern_module_push(q->module, &err) == 0;
+    if (!pushed)
+        sim_log(SIM_LOG_ERROR, TIMER_LOG, "timer queue '%s': %s", q->name, err.msg);
+    cb(data);
+    if (pushed)
+        kern_module_pop(NULL);
+    kern_world_sync();   /* a thread: waits out the callback's cycles */
+    kern_tworld_leave(q->tw);
+    q->running = false;
+}
+
+static void queue_thread(void *arg)
+{
+    vmk_TimerQueue q = arg;
+    for (;;) {
+        while (q->ndue == 0)
+            sim_wait_event(q->ev);
+        uint64_t id = q->due[q->head];
+        q->head = (q->head + 1) % q->cap;
+        q->ndue--;
+        run_due(q, id);
+        if (q->destroy_pending) {
+            queue_free(q);
+            return;
+        }
+    }
+}
+
+/* The timer's event: periodic timers are re-armed at once (the period does not drift with the
+ * callback's run time), and the timer is handed to its queue's thread. */
 static void timer_fire(void *arg)
 {
     uint64_t id = (uint64_t)(uintptr_t)arg;
@@ -97,21 +169,26 @@ static void timer_fire(void *arg)
     if (!t)
         return;
     vmk_TimerQueue q = t->q;
-    vmk_TimerCallback cb = t->cb;
-    vmk_TimerCookie data = t->data;
     if (t->period)
-        sim_event_notify(t->ev, t->period);   /* re-armed first: the callback may cancel it */
-    else
-        timer_drop(t);
-    kern_tworld_enter(q->tw);
-    kern_cost_charge(KERN_COST_INTR_DISPATCH, 0);   /* the timer interrupt that runs it */
-    sim_err err;
-    bool pushed = kern_module_push(q->module, &err) == 0;
-    cb(data);
-    if (pushed)
-        kern_module_pop(NULL);
-    kern_world_sync();   /* event context: settles the run-ahead (it cannot be waited) */
-    kern_tworld_leave(q->tw);
+        sim_event_notify(t->ev, t->period);
+    if (q->ndue == q->cap) {
+        size_t ncap = q->cap ? q->cap * 2 : 8;
+        uint64_t *nd = malloc(ncap * sizeof *nd);
+        if (!nd) {
+            sim_log(SIM_LOG_ERROR, TIMER_LOG, "timer queue '%s': out of memory: timer %llu "
+                    "skipped", q->name, (unsigned long long)id);
+            return;
+        }
+        for (size_t i = 0; i < q->ndue; i++)
+            nd[i] = q->due[(q->head + i) % q->cap];
+        free(q->due);
+        q->due = nd;
+        q->cap = ncap;
+        q->head = 0;
+    }
+    q->due[(q->head + q->ndue) % q->cap] = id;
+    q->ndue++;
+    sim_event_notify(q->ev, 0);
 }
 
 VMK_ReturnStatus vmk_TimerSchedule(vmk_TimerQueue queue, vmk_TimerCallback callback,
@@ -204,10 +281,10 @@ void vmk_DelayUsecs(vmk_uint32 delayUs)
 {
     if (kern_timing_enabled()) {
         /* Busy-wait: the CPU spends the time; a world catches up at once (the delay is long
-         * against the quantum), an interrupt handler's run-ahead delays its CPU (intr.c). */
+         * against the quantum); in interrupt or bottom-half context the CPU spins just the same. */
         kern_timing_charge_kernel_mcycles((uint64_t)delayUs * cpu_hz() / 1000);
-        if (sim_in_thread() && !kern_intr_in_interrupt())
-            kern_block_wait(0);
+        if (sim_in_thread())
+            kern_world_sync();   /* spinning is not blocking: allowed in any thread context */
     } else if (sim_in_thread()) {
         kern_block_wait((sim_time_t)delayUs * SIM_US);
     }

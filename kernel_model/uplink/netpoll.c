@@ -1,5 +1,6 @@
 /* netpoll.c — vmk_NetPoll (vmkapi v2.3 net/vmkapi_net_poll.h): the softirq-like context in which a
- * NIC driver receives and completes packets. vmk_NetPollActivate (from the interrupt handler)
+ * NIC driver receives and completes packets; each poll runs in a sim thread of its own (so it may
+ * read registers and wait its cycles, but not block). vmk_NetPollActivate (from the handler)
  * charges bh_schedule and schedules a run at the activating world's local time (never before the
  * poll's previous run has paid its cycles); a run enters the poll's own world, calls
  * poll(priv, budget) with the driver's module pushed, then hands the queued RX packets to the
@@ -11,6 +12,7 @@
 
 #include "kernel_model/costs.h"
 #include "kernel_model/uplink/uplink_internal.h"
+#include "kernel_model/world/world.h"
 #include "sim/sim.h"
 
 struct vmk_NetPollInt {
@@ -20,8 +22,9 @@ struct vmk_NetPollInt {
     vmk_Name name;
     char world_name[48];
     kern_tworld *world;
-    sim_event *ev;
+    sim_event *ev;                    /* wakes the poll's thread */
     bool scheduled, running, rerun, destroy_pending;
+    sim_time_t at;                    /* when a scheduled run starts */
     sim_time_t busy_until;            /* global time its last run's cycles are paid up to */
     vmk_PktListInt rxq, compq;
     uint64_t runs, serial;
@@ -75,7 +78,8 @@ static void schedule(struct vmk_NetPollInt *np, sim_time_t at)
     if (at < now)
         at = now;
     np->scheduled = true;
-    sim_event_notify(np->ev, at - now);
+    np->at = at;
+    sim_event_notify(np->ev, 0);   /* the poll's thread looks at np->at */
 }
 
 /* Hands on what the poll queued; runs in the poll's world (its local time stamps each packet). */
@@ -113,14 +117,16 @@ static void destroy_now(struct vmk_NetPollInt *np)
             *pp = np->next;
             break;
         }
+    sim_cancel_owner(np);   /* the poll's thread never runs again */
     sim_event_free(np->ev);
+    kern_world_unmark_atomic(np->world);
     kern_tworld_free(np->world);
     free(np);
 }
 
-static void run(void *arg)
+/* One run, in the poll's thread. Returns false once the poll is gone. */
+static bool run(struct vmk_NetPollInt *np)
 {
-    struct vmk_NetPollInt *np = arg;
     np->scheduled = false;
     np->running = true;
     np->rerun = false;
@@ -133,17 +139,38 @@ static void run(void *arg)
     }
     np->runs++;
     flush(np);
-    /* An event callback cannot wait: the run's cycles become the time the poll stays busy. */
-    sim_time_t d = kern_world_sync();
-    np->busy_until = sim_now() + d;
+    /* The poll's thread waits out the run's cycles: the poll is busy until then. */
+    kern_world_sync();
+    np->busy_until = sim_now();
     kern_tworld_leave(np->world);
     np->running = false;
     if (np->destroy_pending) {
         destroy_now(np);
-        return;
+        return false;
     }
     if (again || np->rerun || np->rxq.count || np->compq.count)
         schedule(np, np->busy_until);
+    return true;
+}
+
+/* The poll's execution context: a sim thread that sleeps until the poll is scheduled and its
+ * start time has come, then runs it (so the poll may read device registers and sync time). */
+static void poll_thread(void *arg)
+{
+    struct vmk_NetPollInt *np = arg;
+    for (;;) {
+        if (!np->scheduled) {
+            sim_wait_event(np->ev);
+            continue;
+        }
+        sim_time_t now = sim_now();
+        if (np->at > now) {
+            sim_wait_event_timeout(np->ev, np->at - now);
+            continue;
+        }
+        if (!run(np))
+            return;
+    }
 }
 
 VMK_ReturnStatus vmk_NetPollCreate(vmk_NetPollProperties *pollInit, vmk_ServiceAcctID id,
@@ -180,7 +207,8 @@ VMK_ReturnStatus vmk_NetPollCreate(vmk_NetPollProperties *pollInit, vmk_ServiceA
         free(np);
         return VMK_NO_MEMORY;
     }
-    sim_event_on(np->ev, run, np);
+    kern_world_mark_atomic(np->world, "NetPoll");   /* a poll may not block (docs/uplink.md) */
+    sim_thread_spawn(np->world_name, poll_thread, np);
     struct vmk_NetPollInt **tail = &polls;
     while (*tail)
         tail = &(*tail)->next;

@@ -13,6 +13,7 @@
 #include "kernel_model/intr/intr.h"
 #include "kernel_model/mem/ptrmap.h"
 #include "kernel_model/module/module.h"
+#include "kernel_model/timing/timing_internal.h"
 #include "kernel_model/world/world.h"
 #include "vmkapi/vmkapi.h"
 #include "vmkapi/vmkapi_world.h"
@@ -42,6 +43,7 @@ typedef struct wait_ev {
 static kern_ptrmap g_worlds;     /* id -> kern_world */
 static kern_ptrmap g_by_tworld;  /* kern_tworld* -> kern_world */
 static kern_ptrmap g_events;     /* event id + 1 -> wait_ev */
+static kern_ptrmap g_atomic;     /* kern_tworld* -> kind of a bottom-half context (const char *) */
 static uint32_t g_next_id = 1;
 static uint32_t g_nworlds;
 static uint64_t g_bugs;
@@ -107,6 +109,11 @@ bool kern_may_block(const char *what)
         kern_report_bug("%s called in interrupt context, which may not block", what);
         return false;
     }
+    const char *kind = kern_ptrmap_get(&g_atomic, (uintptr_t)kern_tworld_current());
+    if (kind) {
+        kern_report_bug("%s called in %s context, which may not block", what, kind);
+        return false;
+    }
     if (!sim_in_thread()) {
         kern_report_bug("%s called outside a world (an event callback cannot block)", what);
         return false;
@@ -118,6 +125,31 @@ bool kern_may_block(const char *what)
         return false;
     }
     return true;
+}
+
+void kern_world_mark_atomic(const kern_tworld *w, const char *kind)
+{
+    if (w && kern_ptrmap_put(&g_atomic, (uintptr_t)w, (void *)(uintptr_t)kind) < 0)
+        sim_log(SIM_LOG_ERROR, WORLD_LOG, "out of memory marking %s as a %s context",
+                kern_tworld_name(w), kind);
+}
+
+void kern_world_unmark_atomic(const kern_tworld *w)
+{
+    if (w)
+        kern_ptrmap_del(&g_atomic, (uintptr_t)w);
+}
+
+void kern_block_call(void (*fn)(void *arg), void *arg)
+{
+    if (!sim_in_thread()) {
+        fn(arg);
+        return;
+    }
+    kern_tstack s;   /* the timing stack and the current-module stack go with this thread */
+    kern_tstack_save(&s);
+    fn(arg);
+    kern_tstack_restore(&s);
 }
 
 typedef struct modstack_save {

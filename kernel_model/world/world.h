@@ -28,6 +28,18 @@ void kern_block_wait(sim_time_t delay);
 void kern_block_wait_event(sim_event *ev);
 bool kern_block_wait_event_timeout(sim_event *ev, sim_time_t timeout);
 
+/* Calls fn(arg), which waits in the engine directly (an MMIO read waiting for its completion,
+ * devices/pcie/mmio.c), keeping this thread's current-module and timing stacks across the wait,
+ * as kern_block_* do. Allowed in interrupt context: the CPU stalls on the access, it does not
+ * block. Outside a sim thread fn is just called. */
+void kern_block_call(void (*fn)(void *arg), void *arg);
+
+/* Bottom-half contexts (NetPoll runs, timer callbacks) run in sim threads but may not block:
+ * their timing world is marked with a kind ("NetPoll", "timer"), and kern_may_block refuses in
+ * it, as it does in interrupt context. unmark before freeing the world. */
+void kern_world_mark_atomic(const kern_tworld *w, const char *kind);
+void kern_world_unmark_atomic(const kern_tworld *w);
+
 /* An event for threads to wait on (never one with callbacks), from a pool; put returns it (any
  * pending notification is dropped). Used instead of sim_event_new/free by blocking services. */
 sim_event *kern_wait_event_get(const char *name);
