@@ -22,10 +22,13 @@ static void intr_handler(void *data, vmk_IntrCookie cookie)
     vmk_e1000_adapter *a = data;
     (void)cookie;
     a->c.interrupts++;
-    /* Mask first, then clear: a cause raised after the clear stays pending in ICR and signals
-     * again when the NetPoll unmasks (SDM §13.4.20-21). */
+    /* Mask first, then read ICR, which clears it (SDM §13.4.17) at the moment the read reaches the
+     * device: a cause raised after that stays pending and signals again when the NetPoll
+     * unmasks (§13.4.20-21). A posted write-1-to-clear instead could wipe a cause raised after
+     * the poll's descriptor scan but before the write arrived. The read is a timed round trip:
+     * handlers run in the CPU's interrupt thread. */
     e1000_hw_irq_disable(&a->hw, E1000_IMS_ALL);
-    e1000_hw_wr(&a->hw, E1000_ICR, E1000_IMS_ALL);
+    (void)e1000_hw_rd(&a->hw, E1000_ICR);
     vmk_NetPollActivate(a->poll);
 }
 
