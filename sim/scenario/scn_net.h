@@ -55,6 +55,15 @@ vmk_Uplink scn_net_uplink(const scn_nic *n);
 /* Runs the simulation in steps until done(ctx) or simulated time reaches deadline. */
 void scn_net_run_until(bool (*done)(void *ctx), void *ctx, sim_time_t deadline);
 
+/* Binds the PCI function pdev (the endpoint named dev) to a driver of the given style through
+ * the kernel's driver map, loading what is missing from the modules folder: the native module
+ * modname, or the shim "vmklinux" and then the Linux driver module modname. Returns modname's
+ * module; raises "what: ..." if a module cannot be loaded or does not claim the device. */
+kern_module *scn_driver_bind(lua_State *L, const char *what, const char *dev, kern_pci_dev *pdev,
+                             result_style style, const char *modname);
+/* driver{} for a storage HBA (scn_storage.c): binds and records it; returns Lua results. */
+int scn_storage_driver(lua_State *L, const char *dev, result_style style, const char *modname);
+
 void scn_register_netrun(lua_State *L);
 
 #endif

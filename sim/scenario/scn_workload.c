@@ -147,11 +147,77 @@ static bool load_done(void *arg)
     return ((load_job *)arg)->done;
 }
 
-/* The native driver module of a NIC model. The vmklinux style will name the Linux driver (and
- * the shim it depends on) once the shim has its network side. */
-static const char *default_module(result_style style)
+/* The driver modules of each device model, by style. The Linux drivers carry their Linux names
+ * ("e1000", "vmw_pvscsi"); under vmklinux the kernel's driver map binds the device to the shim,
+ * which probes the Linux driver (docs/vmklinux.md). */
+static const struct model_drivers {
+    const char *model;
+    const char *native;
+    const char *linux_name;
+} MODEL_DRIVERS[] = {
+    {"e1000", "vmk_e1000", "e1000"},
+    {"pvscsi", "vmk_pvscsi", "vmw_pvscsi"},
+};
+
+static const struct model_drivers *drivers_of(const char *model)
 {
-    return style == RESULT_STYLE_NATIVE ? "vmk_e1000" : NULL;
+    for (size_t i = 0; i < sizeof MODEL_DRIVERS / sizeof MODEL_DRIVERS[0]; i++)
+        if (!strcmp(MODEL_DRIVERS[i].model, model))
+            return &MODEL_DRIVERS[i];
+    return NULL;
+}
+
+/* Loads module modname (from the modules folder) unless it is loaded, from a sim thread: the
+ * module becomes ready and is offered unclaimed devices at once, and its attach waits for MMIO
+ * round trips. A module already loaded is offered the unclaimed devices instead. */
+static kern_module *load_module(lua_State *L, const char *what, const char *modname)
+{
+    char dir[PATH_MAX], why[512], path[PATH_MAX + 80];
+    if (module_dir(dir, sizeof dir, why, sizeof why) < 0)
+        scn_error(L, "%s: %s", what, why);
+    kern_module *mod = kern_module_find(modname);
+    load_job job = {.path = NULL};
+    if (!mod) {
+        snprintf(path, sizeof path, "%s/%s.so", dir, modname);
+        if (access(path, R_OK) < 0)
+            scn_error(L, "%s: module '%s': cannot read %s: %s (modules are looked for in %s; "
+                      "set %s to change that)", what, modname, path, strerror(errno), dir,
+                      SCN_MODULE_DIR_ENV);
+        job.path = path;
+    }
+    sim_thread_spawn(mod ? "scenario:bind" : "scenario:modload", load_thread, &job);
+    scn_net_run_until(load_done, &job, sim_now() + SCN_LOAD_TIMEOUT_PS);
+    if (!job.done)
+        scn_error(L, "%s: %s '%s' did not finish within 1 s of simulated time", what,
+                  mod ? "binding devices to" : "loading", modname);
+    if (mod)
+        return mod;
+    if (job.rc < 0)
+        scn_error(L, "%s: %s", what, job.err.msg);
+    struct scn_net *net = net_of(L);
+    if (net->nmods == SCN_NET_MAX)
+        scn_error(L, "%s: more than %d modules loaded by one scenario", what, SCN_NET_MAX);
+    snprintf(net->mods[net->nmods++], KERN_MOD_NAME_MAX, "%s", modname);
+    return job.mod;
+}
+
+kern_module *scn_driver_bind(lua_State *L, const char *what, const char *dev, kern_pci_dev *pdev,
+                             result_style style, const char *modname)
+{
+    sim_err err = {{0}};
+    vmk_Device pci = kern_pci_bus_device(pdev);
+    /* Native: the map names the driver. vmklinux: the map names the shim, which claims the
+     * device and probes whichever registered Linux driver's id table matches it. */
+    const char *bound_to = style == RESULT_STYLE_NATIVE ? modname : "vmklinux";
+    if (kern_driver_map_add_pci(pdev->vendor_id, pdev->device_id, bound_to, &err) < 0)
+        scn_error(L, "%s: %s", what, err.msg);
+    kern_module *owner = load_module(L, what, bound_to);
+    kern_module *mod = style == RESULT_STYLE_NATIVE ? owner : load_module(L, what, modname);
+    vmk_Driver drv = kern_device_driver(pci);
+    if (!drv || kern_driver_module(drv) != owner->id)
+        scn_error(L, "%s: module '%s' is loaded but did not claim '%s' (%04x:%04x); see the "
+                  "log", what, bound_to, dev, pdev->vendor_id, pdev->device_id);
+    return mod;
 }
 
 static int l_driver(lua_State *L)
@@ -167,67 +233,39 @@ static int l_driver(lua_State *L)
     const char *style_s = scn_opt_string(L, 1, "driver", "style");
     result_style style = RESULT_STYLE_NATIVE;
     if (style_s && !strcmp(style_s, "vmklinux"))
-        scn_error(L, "driver: style = \"vmklinux\": vmklinux NIC driver not available (the "
-                  "vmklinux shim has no network side yet); use style = \"native\"");
-    if (style_s && strcmp(style_s, "native"))
+        style = RESULT_STYLE_VMKLINUX;
+    else if (style_s && strcmp(style_s, "native"))
         scn_error(L, "driver: style = '%s' is not a driver style (\"native\" or \"vmklinux\")",
                   style_s);
+    scn_state *s = scn_get(L);
+    if (!s->booted || !s->sys)
+        scn_error(L, "driver: called before boot()");
+    const char *model = model_of(s->desc->root_ports, s->desc->nroot_ports, dev);
+    if (!model)
+        scn_error(L, "driver: device = '%s': no endpoint of that name in the platform", dev);
+    const struct model_drivers *md = drivers_of(model);
+    if (!md)
+        scn_error(L, "driver: device = '%s' is a '%s', which has no driver", dev, model);
     const char *modname = scn_opt_string(L, 1, "driver", "module");
     if (!modname)
-        modname = default_module(style);
+        modname = style == RESULT_STYLE_NATIVE ? md->native : md->linux_name;
     if (!*modname || strlen(modname) >= KERN_MOD_NAME_MAX || strchr(modname, '/'))
         scn_error(L, "driver: module = '%s' is not a module name (1-%d characters, no '/')",
                   modname, KERN_MOD_NAME_MAX - 1);
+    if (strcmp(model, "e1000"))
+        return scn_storage_driver(L, dev, style, modname);
+
     scn_nic *n = scn_net_nic(L, "driver", dev);
     if (n->mod)
         scn_error(L, "driver: device '%s' already has driver '%s'", dev, n->mod->name);
-
-    char dir[PATH_MAX], why[512], path[PATH_MAX + 80];
-    if (module_dir(dir, sizeof dir, why, sizeof why) < 0)
-        scn_error(L, "driver: %s", why);
-    snprintf(path, sizeof path, "%s/%s.so", dir, modname);
-    if (access(path, R_OK) < 0)
-        scn_error(L, "driver: module '%s': cannot read %s: %s (modules are looked for in %s; "
-                  "set %s to change that)", modname, path, strerror(errno), dir,
-                  SCN_MODULE_DIR_ENV);
-
-    sim_err err = {{0}};
-    if (kern_driver_map_add_pci(n->pdev->vendor_id, n->pdev->device_id, modname, &err) < 0)
-        scn_error(L, "driver: %s", err.msg);
-    kern_module *mod = kern_module_find(modname);
-    if (mod && !kern_device_driver(kern_pci_bus_device(n->pdev))) {
-        /* loaded for another NIC: offer it this one (attach waits for MMIO: from a thread) */
-        load_job job = {.path = NULL};
-        sim_thread_spawn("scenario:bind", load_thread, &job);
-        scn_net_run_until(load_done, &job, sim_now() + SCN_LOAD_TIMEOUT_PS);
-        if (!job.done)
-            scn_error(L, "driver: binding '%s' did not finish within 1 s of simulated time", dev);
-    }
-    if (!mod) {
-        /* Loading from a thread: the driver becomes ready and is offered the device at once,
-         * and its attach waits for MMIO round trips. */
-        load_job job = {.path = path};
-        sim_thread_spawn("scenario:modload", load_thread, &job);
-        scn_net_run_until(load_done, &job, sim_now() + SCN_LOAD_TIMEOUT_PS);
-        if (!job.done)
-            scn_error(L, "driver: loading %s did not finish within 1 s of simulated time", path);
-        if (job.rc < 0)
-            scn_error(L, "driver: %s", job.err.msg);
-        mod = job.mod;
-        struct scn_net *net = net_of(L);
-        snprintf(net->mods[net->nmods++], KERN_MOD_NAME_MAX, "%s", modname);
-    }
-    vmk_Driver drv = kern_device_driver(kern_pci_bus_device(n->pdev));
-    if (!drv || kern_driver_module(drv) != mod->id)
-        scn_error(L, "driver: module '%s' is loaded but did not claim '%s' (%04x:%04x); see the "
-                  "log", modname, dev, n->pdev->vendor_id, n->pdev->device_id);
+    kern_module *mod = scn_driver_bind(L, "driver", dev, n->pdev, style, modname);
     vmk_Uplink u = scn_net_uplink(n);
     if (!u)
         scn_error(L, "driver: module '%s' claimed '%s' but registered no uplink", modname, dev);
     n->mod = mod;
     n->style = style;
-    sim_log(SIM_LOG_INFO, SCN_NET_LOG, "%s: driver %s (module id %d), uplink %s", dev, modname,
-            mod->id, kern_uplink_name(u));
+    sim_log(SIM_LOG_INFO, SCN_NET_LOG, "%s: driver %s (module id %d, %s), uplink %s", dev,
+            modname, mod->id, result_style_name(style), kern_uplink_name(u));
     lua_pushstring(L, kern_uplink_name(u));
     return 1;
 }

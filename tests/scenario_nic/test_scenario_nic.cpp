@@ -286,10 +286,11 @@ boot()
 TEST_F(ScenarioNic, BadVerbArgumentsStopAtTheirLine)
 {
     std::string p = kPlat;
-    EXPECT_TRUE(FailsAt(p + "driver { device = \"nic0\", style = \"vmklinux\" }\n", 5,
-                        "vmklinux NIC driver not available"));
+    EXPECT_TRUE(FailsAt(p + "driver { device = \"nic0\", style = \"linux\" }\n", 5,
+                        "is not a driver style"));
     EXPECT_TRUE(FailsAt(p + "driver { device = \"nic9\" }\n", 5, "no endpoint of that name"));
-    EXPECT_TRUE(FailsAt(p + "driver { device = \"hba0\" }\n", 5, "is a 'pvscsi', not a NIC"));
+    EXPECT_TRUE(FailsAt(p + "tx { device = \"hba0\", count = 1, frame_size = 64 }\n", 5,
+                        "is a 'pvscsi', not a NIC"));
     EXPECT_TRUE(FailsAt(p + "driver { device = \"nic0\", module = \"nosuchmod\" }\n", 5,
                         "cannot read"));
     EXPECT_TRUE(FailsAt(p + "driver { device = \"nic0\", stlye = \"native\" }\n", 5,
