@@ -132,6 +132,8 @@ kern_module *kern_module_initializing(void);
 int kern_module_push(int id, sim_err *err);   /* -1 on overflow or unknown id */
 int kern_module_pop(sim_err *err);            /* -1 when empty */
 int kern_module_current(void);                /* top of the stack; 0 (kernel) when empty */
+/* Bytes copied through vmk_Memcpy since start (charged as KERN_COST_MEMCOPY); runs take deltas. */
+uint64_t kern_copied_bytes(void);
 size_t kern_module_stack_depth(void);
 /* The stack belongs to whatever runs now. A sim thread that blocks takes its stack away (leaving
  * it empty for the threads that run meanwhile) and gives it back when it resumes; the timing

@@ -2,7 +2,17 @@
  * (vmkapi_status.h, vmkapi_libc.h) that modules call. */
 #include <string.h>
 
+#include "kernel_model/costs.h"
+#include "kernel_model/module/module.h"
 #include "vmkapi/vmkapi.h"
+
+/* Bytes modules had the kernel copy with vmk_Memcpy (a run's copied_bytes, docs/results.md). */
+static uint64_t copied_bytes;
+
+uint64_t kern_copied_bytes(void)
+{
+    return copied_bytes;
+}
 
 static const char *const status_names[] = {
     "VMK_FAILURE", "VMK_WOULD_BLOCK", "VMK_NOT_FOUND", "VMK_BUSY", "VMK_EXISTS",
@@ -24,8 +34,11 @@ const char *vmk_StatusToString(VMK_ReturnStatus status)
     return "VMK_UNKNOWN_STATUS";
 }
 
+/* A CPU copy of packet or I/O data: charged per byte from the cost table and counted. */
 void *vmk_Memcpy(void *dst, const void *src, vmk_ByteCount len)
 {
+    kern_cost_charge(KERN_COST_MEMCOPY, len);
+    copied_bytes += len;
     return memcpy(dst, src, len);
 }
 
