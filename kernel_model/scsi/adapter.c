@@ -54,39 +54,14 @@ static kern_scsi_adapter *by_device(vmk_Device dev)
 
 bool kscsi_call_begin(kscsi_call *c, kern_scsi_adapter *a, const char *what)
 {
-    c->entered = NULL;
-    c->ok = false;
-    if (kern_tworld_current() == kern_tworld_unattached()) {
-        kern_tworld_enter(a->world);
-        c->entered = a->world;
-    }
-    c->depth = kern_module_stack_depth();
-    sim_err err;
-    if (kern_module_push(a->va->moduleID, &err) != 0) {
-        sim_log(SIM_LOG_ERROR, KERN_SCSI_LOG, "%s: %s: %s", a->name, what, err.msg);
-        if (c->entered)
-            kern_tworld_leave(c->entered);
-        c->entered = NULL;
-        return false;
-    }
-    kern_cost_charge(KERN_COST_MODULE_ID_SWITCH, 0);
-    c->ok = true;
-    return true;
+    char why[160];
+    snprintf(why, sizeof why, "%s: %s", a->name, what);
+    return kern_module_call_begin(c, a->world, a->va->moduleID, KERN_SCSI_LOG, why);
 }
 
 void kscsi_call_end(kscsi_call *c, const char *what)
 {
-    if (!c->ok)
-        return;
-    if (kern_module_stack_depth() != c->depth + 1)
-        sim_log(SIM_LOG_ERROR, KERN_SCSI_LOG, "%s left the module stack at depth %zu (expected "
-                "%zu): unbalanced vmk_ModulePushId/PopId", what, kern_module_stack_depth(),
-                c->depth + 1);
-    while (kern_module_stack_depth() > c->depth)
-        kern_module_pop(NULL);
-    if (c->entered)
-        kern_tworld_leave(c->entered);
-    c->ok = false;
+    kern_module_call_end(c, KERN_SCSI_LOG, what);
 }
 
 /* ---- the worker: completions, timeouts, queued commands, in the adapter's world ---- */

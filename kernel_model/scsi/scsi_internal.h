@@ -4,6 +4,7 @@
 #ifndef VMKSIM_KERN_SCSI_INTERNAL_H
 #define VMKSIM_KERN_SCSI_INTERNAL_H
 
+#include "kernel_model/module/module_call.h"
 #include "kernel_model/scsi/scsi.h"
 #include "kernel_model/timing/timing.h"
 
@@ -69,11 +70,7 @@ void kscsi_worker_kick(kern_scsi_adapter *a, sim_time_t when);
 const kern_scsi_params *kscsi_params(void);
 /* Calls into driver code with its module pushed (module_id_switch), in the current world or the
  * adapter's world when none is entered. */
-typedef struct kscsi_call {
-    kern_tworld *entered;
-    size_t depth;
-    bool ok;
-} kscsi_call;
+typedef kern_module_call kscsi_call;   /* kernel_model/module/module_call.h */
 bool kscsi_call_begin(kscsi_call *c, kern_scsi_adapter *a, const char *what);
 void kscsi_call_end(kscsi_call *c, const char *what);
 

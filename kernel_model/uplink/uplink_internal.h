@@ -4,6 +4,7 @@
 #ifndef VMKSIM_KERN_UPLINK_INTERNAL_H
 #define VMKSIM_KERN_UPLINK_INTERNAL_H
 
+#include "kernel_model/module/module_call.h"
 #include "kernel_model/timing/timing.h"
 #include "kernel_model/uplink/uplink.h"
 
@@ -28,6 +29,7 @@ struct PktHandle {
     sim_time_t stamp;                /* the sender's submit time (TX workload) */
     struct vmk_UplinkInt *tx_uplink; /* the uplink that accepted it for TX, or NULL ... */
     uint64_t tx_uplink_serial;       /* ... and its serial (an address may be reused) */
+    kern_pkt_watch *watch;           /* counts how it ends (hot-plug in-flight), or NULL */
     struct PktHandle *pool_next;     /* every handle ever made (for reset) */
     struct PktHandle *free_next;     /* free handles */
 };
@@ -55,11 +57,7 @@ struct vmk_UplinkInt {
 
 /* call.c: runs driver code with module pushed (+ the module-switch cost) inside the current world,
  * or the uplink layer's own world ("uplink") when none is entered. */
-typedef struct kupl_call {
-    kern_tworld *entered;            /* world entered for the call, or NULL */
-    size_t depth;                    /* module stack depth to restore */
-    bool ok;
-} kupl_call;
+typedef kern_module_call kupl_call;   /* kernel_model/module/module_call.h */
 bool kupl_call_begin(kupl_call *c, int module_id, const char *what);
 void kupl_call_end(kupl_call *c, const char *what);
 void kupl_call_world_free(void);
