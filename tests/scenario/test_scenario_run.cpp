@@ -1,7 +1,7 @@
 // `vmksim run SCENARIO.lua [--seed N] [--out DIR]` as a user runs it: the default scenario boots
 // and runs, --out writes the log and a summary of real values, the same seed gives the same run,
 // and every failure is exit 1 with one "file:line: message" line (bad arguments: exit 2).
-#include <gtest/gtest.h>
+#include "tests/common/vmksim_cli.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -14,70 +14,9 @@
 
 namespace {
 
-std::string slurp(const std::string &path)
-{
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-struct CmdRun {
-    int status = -1;
-    std::string out, err;
-};
-
-class ScenarioRun : public ::testing::Test {
-protected:
-    std::string dir;
-
-    void SetUp() override
-    {
-        char tmpl[] = "/tmp/vmksim_scenario_XXXXXX";
-        ASSERT_NE(mkdtemp(tmpl), nullptr);
-        dir = tmpl;
-    }
-    void TearDown() override
-    {
-        std::string cmd = "rm -rf '" + dir + "'";
-        ASSERT_EQ(std::system(cmd.c_str()), 0);
-    }
-    std::string write(const std::string &name, const std::string &src)
-    {
-        std::string p = dir + "/" + name;
-        std::ofstream(p) << src;
-        return p;
-    }
-    CmdRun vmksim(const std::string &args)
-    {
-        std::string cmd = std::string("'") + VMKSIM_BINARY_DIR + "/vmksim' run " + args + " >'" +
-                          dir + "/stdout' 2>'" + dir + "/stderr'";
-        int st = std::system(cmd.c_str());
-        CmdRun r;
-        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        r.out = slurp(dir + "/stdout");
-        r.err = slurp(dir + "/stderr");
-        return r;
-    }
-    // Exit 1 and stderr ends with exactly one line "<path>:<line>: ..." holding needle.
-    ::testing::AssertionResult FailsAt(const std::string &path, int line, const char *needle,
-                                       const std::string &extra = "")
-    {
-        CmdRun r = vmksim("'" + path + "'" + extra);
-        if (r.status != 1)
-            return ::testing::AssertionFailure() << "exit " << r.status << ", stderr: " << r.err;
-        std::string prefix = path + ":" + std::to_string(line) + ": ";
-        size_t at = r.err.find(prefix);
-        if (at == std::string::npos)
-            return ::testing::AssertionFailure() << "no '" << prefix << "' in: " << r.err;
-        std::string msg = r.err.substr(at);
-        if (msg.find('\n') != msg.size() - 1)
-            return ::testing::AssertionFailure() << "not one line at the end: " << msg;
-        if (msg.find(needle) == std::string::npos)
-            return ::testing::AssertionFailure() << "no '" << needle << "' in: " << msg;
-        return ::testing::AssertionSuccess();
-    }
-};
+using vmksim_test::CmdRun;
+using vmksim_test::slurp;
+using ScenarioRun = vmksim_test::VmksimCli;
 
 const char *kSmall = R"lua(
 platform { cpus = 1, root_ports = {

@@ -4,7 +4,7 @@
 // cycles attributed to the driver, not to a shim; the same seed gives the same bytes; the TX
 // captures read back (our pcap reader, and tshark when installed); --timing=off zeroes the
 // cycles; bad verb arguments stop the script at their line.
-#include <gtest/gtest.h>
+#include "tests/common/vmksim_cli.h"
 
 #include <cjson/cJSON.h>
 #include <sys/wait.h>
@@ -19,13 +19,8 @@
 
 namespace {
 
-std::string slurp(const std::string &path)
-{
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using vmksim_test::CmdRun;
+using vmksim_test::slurp;
 
 const std::string kScenario = std::string(VMKSIM_SOURCE_DIR) + "/scenarios/nic_overhead.lua";
 
@@ -48,60 +43,11 @@ local q = rx { device = "nic0", frame_size = 512, count = 300, rate = 0.25 }
 expect_eq(q.verified, 300)
 )lua";
 
-struct CmdRun {
-    int status = -1;
-    std::string out, err;
-};
-
-class ScenarioNic : public ::testing::Test {
+class ScenarioNic : public vmksim_test::VmksimCli {
 protected:
-    std::string dir;
-
-    void SetUp() override
-    {
-        char tmpl[] = "/tmp/vmksim_scnnic_XXXXXX";
-        ASSERT_NE(mkdtemp(tmpl), nullptr);
-        dir = tmpl;
-    }
-    void TearDown() override
-    {
-        std::string cmd = "rm -rf '" + dir + "'";
-        ASSERT_EQ(std::system(cmd.c_str()), 0);
-    }
-    CmdRun vmksim(const std::string &args)
-    {
-        std::string cmd = std::string("'") + VMKSIM_BINARY_DIR + "/vmksim' run " + args + " >'" +
-                          dir + "/stdout' 2>'" + dir + "/stderr'";
-        int st = std::system(cmd.c_str());
-        CmdRun r;
-        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        r.out = slurp(dir + "/stdout");
-        r.err = slurp(dir + "/stderr");
-        return r;
-    }
-    std::string write(const std::string &name, const std::string &src)
-    {
-        std::string p = dir + "/" + name;
-        std::ofstream(p) << src;
-        return p;
-    }
-    // Exit 1 with "<path>:<line>: ...needle..." as the last line of stderr.
     ::testing::AssertionResult FailsAt(const std::string &src, int line, const char *needle)
     {
-        std::string path = write("t.lua", src);
-        CmdRun r = vmksim("'" + path + "'");
-        if (r.status != 1)
-            return ::testing::AssertionFailure() << "exit " << r.status << ", stderr: " << r.err;
-        std::string prefix = path + ":" + std::to_string(line) + ": ";
-        size_t at = r.err.rfind(prefix);
-        if (at == std::string::npos)
-            return ::testing::AssertionFailure() << "no '" << prefix << "' in: " << r.err;
-        std::string msg = r.err.substr(at);
-        if (msg.find('\n') != msg.size() - 1)
-            return ::testing::AssertionFailure() << "not one line at the end: " << msg;
-        if (msg.find(needle) == std::string::npos)
-            return ::testing::AssertionFailure() << "no '" << needle << "' in: " << msg;
-        return ::testing::AssertionSuccess();
+        return ScriptFailsAt(src, line, needle);
     }
 };
 
