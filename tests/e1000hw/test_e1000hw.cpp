@@ -3,7 +3,7 @@
 // sim threads call the layer as a driver would; its osdep glue (test_osdep.c) reaches BAR0 by
 // pcie_mmio_read/write and delays with sim_wait. The model's header is not included here: the
 // layer's own register definitions are what is being tested.
-#include <gtest/gtest.h>
+#include "tests/common/device_rig.h"
 
 #include <cstring>
 #include <functional>
@@ -26,26 +26,6 @@ constexpr uint64_t kTxRing = kMem + 0x1000, kRxRing = kMem + 0x3000;
 constexpr uint64_t kTxBuf = kMem + 0x10000, kRxBuf = kMem + 0x100000;
 constexpr uint32_t kRxBufBytes = 2048;
 
-struct host {
-    std::vector<uint8_t> mem = std::vector<uint8_t>(kMemSize);
-    std::vector<std::pair<sim_time_t, bool>> intx;
-};
-
-int host_dma(void *ctx, uint16_t, uint64_t addr, void *buf, size_t len, bool wr)
-{
-    auto *h = static_cast<host *>(ctx);
-    if (addr < kMem || addr + len > kMem + kMemSize)
-        return PCIE_DMA_FAULT;
-    uint8_t *p = h->mem.data() + (addr - kMem);
-    wr ? memcpy(p, buf, len) : memcpy(buf, p, len);
-    return PCIE_DMA_OK;
-}
-void host_msi(void *, uint16_t, uint64_t, uint32_t) {}
-void host_intx(void *ctx, uint16_t, int, bool a) { static_cast<host *>(ctx)->intx.push_back({sim_now(), a}); }
-const pcie_host_ops host_ops = {host_dma, host_msi, host_intx};
-
-void run_fn(void *arg) { (*static_cast<std::function<void()> *>(arg))(); }
-
 struct rx_log {
     std::vector<std::vector<uint8_t>> frames;
 };
@@ -54,11 +34,8 @@ void log_rx(void *ctx, wire_port *, const wire_frame *f)
     static_cast<rx_log *>(ctx)->frames.emplace_back(f->data, f->data + f->len);
 }
 
-class E1000Hw : public ::testing::Test {
+class E1000Hw : public vmksim_test::DeviceRig {
 protected:
-    platform_desc pd{};
-    kern_system *sys = nullptr;
-    host h;
     e1000 *nic = nullptr;
     e1000_test_os os{};
     e1000_hw hw{};
@@ -66,50 +43,34 @@ protected:
     wire_link *link = nullptr;
     rx_log peer_rx;
     std::vector<uint64_t> rx_slot_buf;   // the glue's per-slot record: which buffer each RX slot holds
+    vmksim_test::HostMemory &h = host;
 
     void SetUp() override
     {
-        platform_desc_init(&pd);
-        pd.nroot_ports = 1;
-        pd.root_ports[0].link = pcie_link_params_default();
-        pd.root_ports[0].kind = PCIE_NODE_ENDPOINT;
-        snprintf(pd.root_ports[0].endpoint.model, sizeof pd.root_ports[0].endpoint.model, "e1000");
-        snprintf(pd.root_ports[0].endpoint.name, sizeof pd.root_ports[0].endpoint.name, "nic0");
-        sim_err err{};
-        ASSERT_EQ(kern_boot(&pd, &sys, &err), 0) << err.msg;
-        pcie_fabric_set_host(sys->fabric, &host_ops, &h);
-        pcie_endpoint *ep = pcie_fabric_find_endpoint(sys->fabric, "nic0");
-        ASSERT_NE(ep, nullptr);
+        boot_one("e1000", "nic0", kMem, kMemSize);
         nic = static_cast<e1000 *>(pcie_endpoint_state(ep));
-        for (size_t i = 0; kern_pci_at(sys->pci, i); i++) {
-            kern_pci_dev *d = kern_pci_at(sys->pci, i);
-            if (d->vendor_id == E1000_VENDOR_ID_INTEL && d->device_id == E1000_DEV_ID_82540EM)
-                os.bar0 = d->bars[0].base;
-        }
+        ASSERT_EQ(pdev->vendor_id, E1000_VENDOR_ID_INTEL);
+        ASSERT_EQ(pdev->device_id, E1000_DEV_ID_82540EM);
+        os.bar0 = pdev->bars[0].base;
         ASSERT_NE(os.bar0, 0u);
         os.fabric = sys->fabric;
         e1000_hw_init(&hw, &os);
+        sim_err err{};
         ASSERT_EQ(wire_port_new("peer", 10, &peer, &err), 0);
         ASSERT_EQ(wire_link_new(e1000_port(nic), peer, 0, &link, &err), 0);
         wire_port_set_rx(peer, log_rx, &peer_rx);
         // Let the model's sim threads start even in tests that never run the simulation: a
         // device thread that was spawned but never started would otherwise first run after
-        // kern_shutdown freed its device (seen under ASan; reported to the lead).
+        // kern_shutdown freed its device (seen under ASan).
         run([] {});
     }
     void TearDown() override
     {
         wire_link_free(link);
         wire_port_free(peer);
-        kern_shutdown(sys);
-        platform_desc_free(&pd);
+        shutdown();
     }
-    void run(std::function<void()> body)
-    {
-        sim_thread_spawn("driver", run_fn, &body);
-        sim_run_until(SIM_TIME_MAX);
-    }
-    uint8_t *mem(uint64_t addr) { return h.mem.data() + (addr - kMem); }
+    void run(std::function<void()> body) { DeviceRig::run(std::move(body), "driver"); }
 
     // What a driver's open does with the layer: reset, address, filters, rings, RX/TX on, link up.
     void bring_up(e1000_hw_ring *tx, uint32_t ntx, e1000_hw_ring *rx, uint32_t nrx)

@@ -1,7 +1,7 @@
 // test_e1000.cpp — the 82540EM model from the device side: a platform with one "e1000" endpoint
 // is booted (kern_boot assigns BARs), a host memory and interrupt recorder are installed, and sim
 // threads program the device by MMIO as a driver would, then check DMA, descriptors and interrupts.
-#include <gtest/gtest.h>
+#include "tests/common/device_rig.h"
 
 #include <cstring>
 #include <functional>
@@ -23,27 +23,6 @@ constexpr uint64_t kMem = 0x10000000ull, kMemSize = 1u << 20;
 constexpr uint64_t kTxRing = kMem + 0x1000, kRxRing = kMem + 0x2000;
 constexpr uint64_t kTxBuf = kMem + 0x10000, kRxBuf = kMem + 0x40000;
 
-struct host {
-    std::vector<uint8_t> mem = std::vector<uint8_t>(kMemSize);
-    std::vector<sim_time_t> msi;
-    std::vector<std::pair<sim_time_t, bool>> intx;
-};
-
-int host_dma(void *ctx, uint16_t, uint64_t addr, void *buf, size_t len, bool wr)
-{
-    auto *h = static_cast<host *>(ctx);
-    if (addr < kMem || addr + len > kMem + kMemSize)
-        return PCIE_DMA_FAULT;
-    uint8_t *p = h->mem.data() + (addr - kMem);
-    wr ? memcpy(p, buf, len) : memcpy(buf, p, len);
-    return PCIE_DMA_OK;
-}
-void host_msi(void *ctx, uint16_t, uint64_t, uint32_t) { static_cast<host *>(ctx)->msi.push_back(sim_now()); }
-void host_intx(void *ctx, uint16_t, int, bool a) { static_cast<host *>(ctx)->intx.push_back({sim_now(), a}); }
-const pcie_host_ops host_ops = {host_dma, host_msi, host_intx};
-
-void run_fn(void *arg) { (*static_cast<std::function<void()> *>(arg))(); }
-
 struct rx_log {
     std::vector<std::vector<uint8_t>> frames;
     std::vector<bool> fcs_ok;
@@ -55,40 +34,26 @@ void log_rx(void *ctx, wire_port *, const wire_frame *f)
     l->fcs_ok.push_back(f->fcs_ok);
 }
 
-class E1000 : public ::testing::Test {
+class E1000 : public vmksim_test::DeviceRig {
 protected:
-    platform_desc pd{};
-    kern_system *sys = nullptr;
-    host h;
     e1000 *nic = nullptr;
     uint64_t bar0 = 0;
     uint8_t bus = 0, dev = 0, fn = 0;
     wire_port *peer = nullptr;
     wire_link *link = nullptr;
     rx_log peer_rx;
+    vmksim_test::HostMemory &h = host;
 
     void SetUp() override
     {
-        platform_desc_init(&pd);
-        pd.nroot_ports = 1;
-        pd.root_ports[0].link = pcie_link_params_default();
-        pd.root_ports[0].kind = PCIE_NODE_ENDPOINT;
-        snprintf(pd.root_ports[0].endpoint.model, sizeof pd.root_ports[0].endpoint.model, "e1000");
-        snprintf(pd.root_ports[0].endpoint.name, sizeof pd.root_ports[0].endpoint.name, "nic0");
-        sim_err err{};
-        ASSERT_EQ(kern_boot(&pd, &sys, &err), 0) << err.msg;
-        pcie_fabric_set_host(sys->fabric, &host_ops, &h);
-        pcie_endpoint *ep = pcie_fabric_find_endpoint(sys->fabric, "nic0");
-        ASSERT_NE(ep, nullptr);
+        boot_one("e1000", "nic0", kMem, kMemSize);
         nic = static_cast<e1000 *>(pcie_endpoint_state(ep));
-        for (size_t i = 0; kern_pci_at(sys->pci, i); i++) {
-            kern_pci_dev *d = kern_pci_at(sys->pci, i);
-            if (d->vendor_id == E1000_PCI_VENDOR_ID && d->device_id == E1000_PCI_DEVICE_ID) {
-                bar0 = d->bars[0].base;
-                bus = d->bus; dev = d->dev; fn = d->fn;
-            }
-        }
+        ASSERT_EQ(pdev->vendor_id, E1000_PCI_VENDOR_ID);
+        ASSERT_EQ(pdev->device_id, E1000_PCI_DEVICE_ID);
+        bar0 = pdev->bars[0].base;
+        bus = pdev->bus; dev = pdev->dev; fn = pdev->fn;
         ASSERT_NE(bar0, 0u);
+        sim_err err{};
         ASSERT_EQ(wire_port_new("peer", 10, &peer, &err), 0);
         ASSERT_EQ(wire_link_new(e1000_port(nic), peer, 0, &link, &err), 0);
         wire_port_set_rx(peer, log_rx, &peer_rx);
@@ -97,17 +62,10 @@ protected:
     {
         wire_link_free(link);
         wire_port_free(peer);
-        kern_shutdown(sys);
-        platform_desc_free(&pd);
+        shutdown();
     }
     uint32_t rd(uint32_t off) { return static_cast<uint32_t>(pcie_mmio_read(sys->fabric, bar0 + off, 4)); }
     void wr(uint32_t off, uint32_t v) { pcie_mmio_write(sys->fabric, bar0 + off, 4, v); }
-    void run(std::function<void()> body)
-    {
-        sim_thread_spawn("test", run_fn, &body);
-        sim_run_until(SIM_TIME_MAX);
-    }
-    uint8_t *mem(uint64_t addr) { return h.mem.data() + (addr - kMem); }
     void enable_msi()
     {
         uint16_t cap = E1000_PCI_CAP_MSI;
