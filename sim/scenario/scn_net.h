@@ -64,6 +64,40 @@ kern_module *scn_driver_bind(lua_State *L, const char *what, const char *dev, ke
 /* driver{} for a storage HBA (scn_storage.c): binds and records it; returns Lua results. */
 int scn_storage_driver(lua_State *L, const char *dev, result_style style, const char *modname);
 
+/* ---- what the measured NIC runs share (scn_netrun.c: tx{}, rx{}; scn_replay.c: replay{}) ---- */
+
+/* Counter snapshots around a run. */
+typedef struct scn_run_counters {
+    pcie_fabric_stats fab;
+    uint64_t intr;
+    uint64_t allocs;
+    uint64_t copied;
+} scn_run_counters;
+void scn_run_snap(scn_state *s, const scn_nic *n, scn_run_counters *c);
+
+/* The figures a run hands to Lua and to the result. */
+typedef struct scn_run_out {
+    uint64_t ops, bytes, failed, lost, sent, verified, dropped;
+    sim_time_t duration;
+    uint64_t drv_mcyc, shim_mcyc, kern_mcyc;
+} scn_run_out;
+/* The run's cycles by owner: the NIC's driver module, vmklinux, the kernel. */
+void scn_run_take_cycles(const scn_nic *n, scn_run_out *o);
+/* Pushes the run's figures as a Lua table (ops, failed_ops, lost_ops, ..._cycles_per_op). */
+void scn_run_push(lua_State *L, const scn_run_out *o);
+/* Sets r's ops, bytes, duration, cycles, counters (since c0), failed/lost and latency. */
+void scn_run_fill_figures(scn_state *s, const scn_nic *n, result_run *r, const scn_run_out *o,
+                          const scn_run_counters *c0, const result_latency *lat);
+/* Whether a run's receiver has gone SCN_DRAIN_PS (1 ms) without a new delivery: *drained_by and
+ * *seen (deliveries at the last check) start at 0 and are the caller's. */
+bool scn_drain_over(sim_time_t *drained_by, uint64_t *seen, uint64_t delivered);
+/* When the last bit of a frame of len bytes (without FCS) that started on the wire at start
+ * reaches the far end of a cable of delay prop at gbps. */
+sim_time_t scn_wire_arrival(sim_time_t start, size_t len, int gbps, sim_time_t prop);
+/* Frames the NIC dropped and counted so far (receiver off, filter, errors, FIFO full). */
+uint64_t scn_nic_rx_drops(e1000 *dev);
+
 void scn_register_netrun(lua_State *L);
+void scn_register_replay(lua_State *L);
 
 #endif

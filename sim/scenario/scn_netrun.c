@@ -37,14 +37,6 @@ typedef struct run_args {
     sim_time_t timeout_ps;
 } run_args;
 
-/* Counter snapshots around a run. */
-typedef struct run_counters {
-    pcie_fabric_stats fab;
-    uint64_t intr;
-    uint64_t allocs;
-    uint64_t copied;
-} run_counters;
-
 static uint64_t allocs_now(const scn_nic *n)
 {
     kern_pkt_usage k, d;
@@ -53,7 +45,7 @@ static uint64_t allocs_now(const scn_nic *n)
     return k.allocs + (n->mod ? d.allocs : 0);
 }
 
-static void snap(scn_state *s, const scn_nic *n, run_counters *c)
+void scn_run_snap(scn_state *s, const scn_nic *n, scn_run_counters *c)
 {
     pcie_fabric_get_stats(s->sys->fabric, &c->fab);
     c->intr = kern_intr_total();
@@ -190,8 +182,7 @@ typedef struct tx_ctx {
     uint64_t seen;             /* deliveries at the last check */
 } tx_ctx;
 
-/* The drain deadline: SCN_DRAIN_PS after the last check that saw a delivery. */
-static bool drain_over(sim_time_t *drained_by, uint64_t *seen, uint64_t delivered)
+bool scn_drain_over(sim_time_t *drained_by, uint64_t *seen, uint64_t delivered)
 {
     if (!*drained_by || delivered != *seen) {
         *seen = delivered;
@@ -211,7 +202,7 @@ static bool tx_finished(void *arg)
     kern_rxsink_get_stats(c->sink, &rs);
     if (rs.delivered >= st.completed)
         return true;
-    return drain_over(&c->drained_by, &c->seen, rs.delivered);
+    return scn_drain_over(&c->drained_by, &c->seen, rs.delivered);
 }
 
 typedef struct rx_ctx {
@@ -240,12 +231,16 @@ static void rx_tap(void *arg, wire_port *port, sim_time_t start, const wire_fram
     uint64_t seq = 0;
     for (int i = 0; i < 8; i++)
         seq = seq << 8 | f->data[22 + i];   /* traffic.h frame layout: sequence at offset 22 */
+    if (seq < c->count)
+        c->arrive[seq] = scn_wire_arrival(start, f->len, c->gbps, c->prop);
+}
+
+sim_time_t scn_wire_arrival(sim_time_t start, size_t len, int gbps, sim_time_t prop)
+{
     /* the last bit reaches the NIC after preamble, frame and FCS (the serialisation time less
      * the inter-frame gap that follows it) plus the cable's delay */
-    sim_time_t ifg_ps = (sim_time_t)WIRE_IFG_BYTES * 8 * SIM_NS / (sim_time_t)c->gbps;
-    if (seq < c->count)
-        c->arrive[seq] = start + wire_serialize_ps(f->len + WIRE_FCS_BYTES, c->gbps) - ifg_ps +
-                         c->prop;
+    sim_time_t ifg_ps = (sim_time_t)WIRE_IFG_BYTES * 8 * SIM_NS / (sim_time_t)gbps;
+    return start + wire_serialize_ps(len + WIRE_FCS_BYTES, gbps) - ifg_ps + prop;
 }
 
 static sim_time_t rx_arrival(void *arg, uint64_t seq)
@@ -264,26 +259,19 @@ static bool rx_finished(void *arg)
     kern_rxsink_get_stats(c->sink, &rs);
     if (rs.delivered >= c->count)
         return true;
-    return drain_over(&c->drained_by, &c->seen, rs.delivered);
+    return scn_drain_over(&c->drained_by, &c->seen, rs.delivered);
 }
 
 /* Frames the receiving NIC itself dropped and counted (docs/nic.md "Statistics"): receiver
  * disabled, address filter, CRC/length errors, receive FIFO full (MPC). A dropped frame ended,
  * counted; it is failed, not lost. */
-static uint64_t nic_rx_drops(e1000 *dev)
+uint64_t scn_nic_rx_drops(e1000 *dev)
 {
     e1000_counters c = e1000_get_counters(dev);
     return c.rx_disabled + c.rx_filtered + c.rx_errors + c.rx_missed;
 }
 
-/* The figures a run hands to Lua and to the result. */
-typedef struct run_out {
-    uint64_t ops, bytes, failed, lost, sent, verified, dropped;
-    sim_time_t duration;
-    uint64_t drv_mcyc, shim_mcyc, kern_mcyc;
-} run_out;
-
-static void push_out(lua_State *L, const run_out *o)
+void scn_run_push(lua_State *L, const scn_run_out *o)
 {
     lua_createtable(L, 0, 10);
 #define SET_INT(k, v) (lua_pushinteger(L, (lua_Integer)(v)), lua_setfield(L, -2, k))
@@ -305,7 +293,7 @@ static void push_out(lua_State *L, const run_out *o)
     lua_setfield(L, -2, "kernel_cycles_per_op");
 }
 
-static void take_cycles(const scn_nic *n, run_out *o)
+void scn_run_take_cycles(const scn_nic *n, scn_run_out *o)
 {
     kern_timing_flush();
     o->drv_mcyc = kern_timing_owner_mcycles(n->mod->id);
@@ -314,8 +302,8 @@ static void take_cycles(const scn_nic *n, run_out *o)
     o->kern_mcyc = kern_timing_owner_mcycles(0);
 }
 
-static void fill_result(scn_state *s, const run_args *a, const run_out *o, const run_counters *c0,
-                        const result_latency *lat)
+static void fill_result(scn_state *s, const run_args *a, const scn_run_out *o,
+                        const scn_run_counters *c0, const result_latency *lat)
 {
     scn_nic *n = a->nic;
     result_run *r = result_run_add(s->result, n->name, n->mod->name, n->style);
@@ -334,12 +322,18 @@ static void fill_result(scn_state *s, const run_args *a, const run_out *o, const
         snprintf(label, sizeof label, "%s %zuB line", a->kind == RUN_TX ? "tx" : "rx",
                  a->frame_size);
     result_run_set_label(r, label);
+    scn_run_fill_figures(s, n, r, o, c0, lat);
+}
+
+void scn_run_fill_figures(scn_state *s, const scn_nic *n, result_run *r, const scn_run_out *o,
+                          const scn_run_counters *c0, const result_latency *lat)
+{
     result_run_set_ops(r, o->ops);
     result_run_set_bytes(r, o->bytes);
     result_run_set_duration(r, o->duration);
     result_run_set_mcycles(r, o->drv_mcyc, o->shim_mcyc, o->kern_mcyc);
-    run_counters c1;
-    snap(s, n, &c1);
+    scn_run_counters c1;
+    scn_run_snap(s, n, &c1);
     result_run_set_counter(r, RESULT_MMIO_READS, c1.fab.mmio_reads - c0->fab.mmio_reads);
     result_run_set_counter(r, RESULT_MMIO_WRITES, c1.fab.mmio_writes - c0->fab.mmio_writes);
     result_run_set_counter(r, RESULT_DMA_BYTES,
@@ -415,9 +409,9 @@ static int l_tx(lua_State *L)
     p.window = a.window;
     p.batch = a.batch;
 
-    run_counters c0;
-    snap(s, n, &c0);
-    uint64_t drops0 = nic_rx_drops(rxn->dev);
+    scn_run_counters c0;
+    scn_run_snap(s, n, &c0);
+    uint64_t drops0 = scn_nic_rx_drops(rxn->dev);
     kern_timing_reset_counters();   /* this run's cycles only */
     kern_txload *load = NULL;
     if (kern_txload_start(&p, &load, &err) < 0) {
@@ -429,9 +423,9 @@ static int l_tx(lua_State *L)
     tx_ctx c = {.load = load, .sink = sink};
     scn_net_run_until(tx_finished, &c, sim_now() + a.timeout_ps);
 
-    run_out o;
+    scn_run_out o;
     memset(&o, 0, sizeof o);
-    take_cycles(n, &o);
+    scn_run_take_cycles(n, &o);
     kern_txload_stats st;
     kern_txload_get_stats(load, &st);
     kern_rxsink_stats rs;
@@ -444,7 +438,7 @@ static int l_tx(lua_State *L)
      * failed; the rest, with frames that never ended at the sender, are lost */
     uint64_t unverified = st.completed > rs.verify.good + rs.verify.corrupt
                               ? st.completed - rs.verify.good - rs.verify.corrupt : 0;
-    uint64_t drops = nic_rx_drops(rxn->dev) - drops0;
+    uint64_t drops = scn_nic_rx_drops(rxn->dev) - drops0;
     o.dropped = drops < unverified ? drops : unverified;
     o.failed = st.failed + st.dropped + rs.verify.corrupt + o.dropped;
     o.lost = kern_txload_lost(&st) + (a.count - st.issued) + unverified - o.dropped;
@@ -477,7 +471,7 @@ static int l_tx(lua_State *L)
     }
     if (crc < 0)
         scn_error(L, "tx: %s", err.msg);
-    push_out(L, &o);
+    scn_run_push(L, &o);
     lua_pushinteger(L, (lua_Integer)frames);
     lua_setfield(L, -2, "captured");
     return 1;
@@ -512,9 +506,9 @@ static int l_rx(lua_State *L)
     }
     kern_rxsink_attach(c.sink, scn_net_uplink(n));
 
-    run_counters c0;
-    snap(s, n, &c0);
-    uint64_t drops0 = nic_rx_drops(n->dev);
+    scn_run_counters c0;
+    scn_run_snap(s, n, &c0);
+    uint64_t drops0 = scn_nic_rx_drops(n->dev);
     kern_timing_reset_counters();
     if (wire_traffic_source_start(&tp, n->gen, &c.src, &err) < 0) {
         wire_port_remove_tap(n->gen, rx_tap, &c);
@@ -524,9 +518,9 @@ static int l_rx(lua_State *L)
     }
     scn_net_run_until(rx_finished, &c, sim_now() + a.timeout_ps);
 
-    run_out o;
+    scn_run_out o;
     memset(&o, 0, sizeof o);
-    take_cycles(n, &o);
+    scn_run_take_cycles(n, &o);
     kern_rxsink_stats rs;
     kern_rxsink_get_stats(c.sink, &rs);
     o.sent = wire_traffic_source_sent(c.src);
@@ -537,7 +531,7 @@ static int l_rx(lua_State *L)
      * or lost */
     uint64_t unverified = o.sent > rs.verify.good + rs.verify.corrupt
                               ? o.sent - rs.verify.good - rs.verify.corrupt : 0;
-    uint64_t drops = nic_rx_drops(n->dev) - drops0;
+    uint64_t drops = scn_nic_rx_drops(n->dev) - drops0;
     o.dropped = drops < unverified ? drops : unverified;
     o.failed = rs.delivered - rs.verify.good + o.dropped;
     o.lost = (a.count - o.sent) + unverified - o.dropped;
@@ -554,7 +548,7 @@ static int l_rx(lua_State *L)
     if (wire_traffic_source_done(c.src))
         wire_traffic_source_free(c.src);
     free(c.arrive);
-    push_out(L, &o);
+    scn_run_push(L, &o);
     return 1;
 }
 
@@ -564,4 +558,5 @@ void scn_register_netrun(lua_State *L)
     lua_pushglobaltable(L);
     luaL_setfuncs(L, fns, 0);
     lua_pop(L, 1);
+    scn_register_replay(L);
 }
