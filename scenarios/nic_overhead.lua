@@ -1,9 +1,11 @@
 -- nic_overhead.lua — issue 3's standard NIC scenario (docs/results.md, "Reading a NIC run"): the
 -- default platform's nic0 (82540EM behind root port 1, a Gen1 x1 link, as default.lua declares
 -- it), TX and RX at 64, 512 and 1500-byte frames with 10 Gbit/s on the wire, through the native
--- vmkapi driver (drivers/native/e1000). TX runs loop the NIC's port back to itself, so every
--- frame sent is received by the same driver and verified by the RX sink; their wire captures go
--- to OUT/tx<size>.pcap. RX runs cable the port to a traffic generator instead.
+-- vmkapi driver (drivers/native/e1000) and then through the Linux-style driver on the vmklinux
+-- shim (drivers/linux/e1000). TX runs loop the NIC's port back to itself, so every frame sent
+-- is received by the same driver and verified by the RX sink; their wire captures go to
+-- OUT/tx<size>.pcap (native) and OUT/vmklinux_tx<size>.pcap. RX runs cable the port to a
+-- traffic generator instead.
 --
 -- Every frame must be verified: each run expects lost_ops == 0 and verified == count.
 
@@ -67,8 +69,26 @@ for _, size in ipairs(SIZES) do
   check(r, "native rx " .. size)
 end
 
--- vmklinux half: pending. The vmklinux shim has no network side yet, so there is no Linux-style
--- e1000 driver to load. When it exists, the same six runs repeat with
---   driver { device = "nic0", style = "vmklinux" }
--- (today that line fails with "vmklinux NIC driver not available"), and the comparison of the
--- shim's cycles per packet against the native runs' 0 is the scenario's point.
+-- The same six runs through the Linux-style driver (drivers/linux/e1000, module "e1000") on the
+-- vmklinux shim. A device holds one driver: the native one is unbound first (its module is
+-- unloaded), then the driver map gives the NIC to the shim, which probes the Linux driver and
+-- registers its net_device as the uplink. The cable is still the generator's: back to loopback
+-- before the driver starts, so it reads the link up.
+driver { device = "nic0", style = "none" }
+wire { device = "nic0", backend = "loopback" }
+driver { device = "nic0", style = "vmklinux" }
+
+for _, size in ipairs(SIZES) do
+  local r = tx { device = "nic0", frame_size = size, count = COUNT, rate = RATE,
+                 wire_speed = WIRE, pcap = "vmklinux_tx" .. size }
+  check(r, "vmklinux tx " .. size)
+  expect(r.shim_cycles_per_op > 0, "vmklinux tx " .. size .. ": the shim's cycles are counted")
+end
+
+wire { device = "nic0", backend = "generator" }
+for _, size in ipairs(SIZES) do
+  local r = rx { device = "nic0", frame_size = size, count = COUNT, rate = RATE,
+                 wire_speed = WIRE }
+  check(r, "vmklinux rx " .. size)
+  expect(r.shim_cycles_per_op > 0, "vmklinux rx " .. size .. ": the shim's cycles are counted")
+end

@@ -7,3 +7,4 @@ scripts/build.sh build
 build/vmksim lspci -tv
 build/vmksim run scenarios/default.lua --out out/default
 build/vmksim run scenarios/nic_overhead.lua --out out/nic_overhead
+build/vmksim run scenarios/hba_overhead.lua --out out/hba_overhead

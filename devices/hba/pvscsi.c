@@ -226,6 +226,7 @@ static void wr_kick(pvscsi *h, uint32_t v)
 {
     (void)v;
     h->st.kicks++;
+    h->kick_pending = true;   /* seen even while the request thread is busy (not waiting) */
     sim_event_notify(h->kick_ev, 0);
 }
 

@@ -66,6 +66,9 @@ struct pvscsi {
     uint64_t seq;
 
     sim_event *kick_ev;             /* wakes the request thread */
+    bool kick_pending;              /* a kick or notice since the request thread last looked: an
+                                     * event notified while the thread is inside a DMA wait is
+                                     * otherwise lost (SystemC semantics), stranding a request */
     sim_event *cmp_ev;              /* wakes the completion thread */
     bool threads_started;
 };

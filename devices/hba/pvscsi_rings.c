@@ -106,6 +106,7 @@ void pvscsi_queue_msg(pvscsi *h, uint32_t type, unsigned target)
     if (!h->msg_ok || h->msgq_n >= sizeof h->msgq / sizeof h->msgq[0])
         return;
     h->msgq[h->msgq_n++] = type << 8 | target;
+    h->kick_pending = true;
     sim_event_notify(h->kick_ev, 0);
 }
 
@@ -296,7 +297,9 @@ static void req_thread(void *arg)
 {
     pvscsi *h = arg;
     for (;;) {
-        sim_wait_event(h->kick_ev);
+        if (!h->kick_pending)
+            sim_wait_event(h->kick_ev);
+        h->kick_pending = false;
         for (;;) {
             uint32_t gen = h->gen;
             ring_init(h);

@@ -203,6 +203,8 @@ static const kern_export exports[] = {
     VMKAPI(vmk_ScsiCmdGetSenseData),
     VMKAPI(vmk_ScsiCmdSetSenseData),
     VMKAPI(vmk_ScsiQueryTaskMgmtAction),
+    VMKAPI(vmk_ScsiScanAndClaimPaths),
+    VMKAPI(vmk_ScsiScanDeleteAdapterPath),
 };
 
 const kern_export *kern_export_find(const char *name)

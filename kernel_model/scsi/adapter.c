@@ -85,9 +85,11 @@ static void worker_thread(void *arg)
             continue;
         }
         kern_tworld_enter(a->world);
+        a->worker_in_world = true;
         kern_cost_charge(KERN_COST_WORLD_SWITCH, 0);
         kscsi_worker_run(a);
         kern_world_sync();
+        a->worker_in_world = false;
         kern_tworld_leave(a->world);
     }
     a->worker_running = false;
@@ -213,7 +215,9 @@ static void adapter_free(kern_scsi_adapter *a)
     if (a->va && a->va->kernelPrivate == a)
         a->va->kernelPrivate = NULL;
     sim_event_free(a->ev);
-    if (kern_tworld_current() != a->world)
+    /* A worker cancelled while inside its world (blocked in a sync or a driver call) never
+     * leaves it: the world then stays on the timing layer's list (its cycles still count). */
+    if (kern_tworld_current() != a->world && !a->worker_in_world)
         kern_tworld_free(a->world);
     free(a);
 }
@@ -307,6 +311,11 @@ kern_scsi_adapter *kern_scsi_adapter_find(const char *name)
 const char *kern_scsi_adapter_name(const kern_scsi_adapter *a)
 {
     return kscsi_adapter_live(a) ? a->name : "?";
+}
+
+vmk_Device kern_scsi_adapter_device(const kern_scsi_adapter *a)
+{
+    return kscsi_adapter_live(a) ? a->dev : VMK_DEVICE_NONE;
 }
 
 bool kern_scsi_adapter_scanned(const kern_scsi_adapter *a)

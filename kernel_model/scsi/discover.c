@@ -266,6 +266,48 @@ static void probe_lun(kern_scsi_adapter *a, uint32_t c, uint32_t t, uint32_t l)
             rc16 ? "16" : "10");
 }
 
+static bool matches(int32_t want, uint32_t have)
+{
+    return want < 0 || (uint32_t)want == have;
+}
+
+/* Paths announced gone (vmk_ScsiScanDeleteAdapterPath): their disks go now; a path is destroyed
+ * only when no command of the adapter still runs on it (a queued command carries its device
+ * data into the driver), else adapter teardown destroys it. */
+static void deletes_apply(kern_scsi_adapter *a)
+{
+    while (a->ndeletes) {
+        int32_t c = a->deletes[0].channel, t = a->deletes[0].target, l = a->deletes[0].lun;
+        memmove(a->deletes, a->deletes + 1, --a->ndeletes * sizeof a->deletes[0]);
+        size_t k = 0;
+        for (size_t i = 0; i < ndisks; i++) {
+            kern_scsi_disk *d = disks[i];
+            if (d->adapter == a && matches(c, d->channel) && matches(t, d->target) &&
+                matches(l, d->lun)) {
+                sim_log(SIM_LOG_INFO, KERN_SCSI_LOG, "%s: disk removed (path gone)", d->name);
+                free(d);
+            } else {
+                disks[k++] = d;
+            }
+        }
+        ndisks = k;
+        for (kscsi_path *p = a->paths, *next; p; p = next) {
+            next = p->next;
+            if (!matches(c, p->channel) || !matches(t, p->target) || !matches(l, p->lun))
+                continue;
+            bool busy = false;
+            for (kscsi_cmd *k2 = a->outstanding; k2 && !busy; k2 = k2->onext)
+                busy = k2->device_data == p->device_data;
+            for (kscsi_cmd *k2 = a->pending; k2 && !busy; k2 = k2->next)
+                busy = k2->device_data == p->device_data;
+            for (kscsi_cmd *k2 = a->done; k2 && !busy; k2 = k2->next)
+                busy = k2->device_data == p->device_data;
+            if (!busy)
+                path_destroy(a, p);
+        }
+    }
+}
+
 static void scan_thread(void *arg)
 {
     kern_scsi_adapter *a = arg;
@@ -274,6 +316,9 @@ static void scan_thread(void *arg)
     kern_tworld *w = kern_tworld_new(wname);
     kern_tworld_enter(w);
     const vmk_ScsiAdapter *va = a->va;
+again:
+    a->rescan_pending = false;
+    deletes_apply(a);
     for (uint32_t c = 0; c < va->channels && a->io_started; c++) {
         for (uint32_t t = 0; t < va->maxTargets && a->io_started; t++) {
             if (t == va->targetId && va->targetId != 0)
@@ -310,6 +355,8 @@ static void scan_thread(void *arg)
                 path_destroy(a, p0);   /* LUN 0 was only the way in */
         }
     }
+    if ((a->rescan_pending || a->ndeletes) && a->io_started)
+        goto again;
     kern_world_sync();
     kern_tworld_leave(w);
     kern_tworld_free(w);
@@ -319,6 +366,53 @@ static void scan_thread(void *arg)
     for (size_t i = 0; i < ndisks; i++)
         found += disks[i]->adapter == a;
     sim_log(SIM_LOG_INFO, KERN_SCSI_LOG, "%s: discovery done: %zu disk(s)", a->name, found);
+}
+
+/* ---- vmkapi: a driver asks for discovery (vmk_ScsiScanAndClaimPaths & co.) ---- */
+
+static kern_scsi_adapter *adapter_named(const vmk_Name *n)
+{
+    char name[VMK_MISC_NAME_MAX];
+    if (!n)
+        return NULL;
+    memcpy(name, n->string, sizeof name);
+    name[sizeof name - 1] = '\0';
+    return kern_scsi_adapter_find(name);
+}
+
+static VMK_ReturnStatus scan_request(kern_scsi_adapter *a)
+{
+    if (!a)
+        return VMK_NOT_FOUND;
+    if (!a->io_started || a->gone)
+        return VMK_BUSY;
+    if (a->scanning)
+        a->rescan_pending = true;
+    else
+        kscsi_scan_start(a);
+    return VMK_OK;
+}
+
+VMK_ReturnStatus vmk_ScsiScanAndClaimPaths(vmk_Name *adapterName, vmk_int32 channel,
+                                           vmk_int32 target, vmk_int32 lun)
+{
+    (void)channel, (void)target, (void)lun;   /* a pass covers every path */
+    return scan_request(adapter_named(adapterName));
+}
+
+VMK_ReturnStatus vmk_ScsiScanDeleteAdapterPath(vmk_Name *adapterName, vmk_int32 channel,
+                                               vmk_int32 target, vmk_int32 lun)
+{
+    kern_scsi_adapter *a = adapter_named(adapterName);
+    if (!a)
+        return VMK_NOT_FOUND;
+    if (a->ndeletes == sizeof a->deletes / sizeof a->deletes[0])
+        return VMK_NO_RESOURCES;
+    a->deletes[a->ndeletes].channel = channel;
+    a->deletes[a->ndeletes].target = target;
+    a->deletes[a->ndeletes].lun = lun;
+    a->ndeletes++;
+    return scan_request(a);
 }
 
 void kscsi_scan_start(kern_scsi_adapter *a)

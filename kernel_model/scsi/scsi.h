@@ -46,6 +46,9 @@ size_t kern_scsi_adapter_count(void);
 kern_scsi_adapter *kern_scsi_adapter_at(size_t i);          /* claim order */
 kern_scsi_adapter *kern_scsi_adapter_find(const char *name); /* "vmhba0" */
 const char *kern_scsi_adapter_name(const kern_scsi_adapter *a);
+/* The adapter's device (the HBA port child a native driver registered, or the root device of
+ * vmk_ScsiRegisterAdapter); VMK_DEVICE_NONE for an adapter that is gone. */
+vmk_Device kern_scsi_adapter_device(const kern_scsi_adapter *a);
 /* Discovery of the adapter has finished (run the simulation until it has). */
 bool kern_scsi_adapter_scanned(const kern_scsi_adapter *a);
 /* Starts a new discovery (targets that appeared are added; vanished ones stay until removal). */

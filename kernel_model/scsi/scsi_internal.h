@@ -49,6 +49,9 @@ struct kern_scsi_adapter {
     vmk_ScsiAdapter *va;
     bool io_started, gone, stopping;
     bool scanning, scanned;
+    bool rescan_pending;           /* a pass was asked for while one ran: run another */
+    uint32_t ndeletes;             /* paths announced gone, handled by the next pass */
+    struct { int32_t channel, target, lun; } deletes[16];
     uint64_t serial;
     kscsi_path *paths;
     kscsi_cmd *outstanding;        /* ACTIVE and ABANDONED, issue order */
@@ -60,6 +63,7 @@ struct kern_scsi_adapter {
     kern_tworld *world;            /* the completion / error-handling world */
     sim_event *ev;
     bool worker_waiting, worker_running;
+    bool worker_in_world;          /* the worker has entered a->world and not left it yet */
     char world_name[48];
     struct kern_scsi_adapter *next;
 };

@@ -162,3 +162,19 @@ void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size
 {
     dma_sync_single_for_cpu(dev, addr, size, dir);
 }
+
+vmk_DMAEngine vmklnx_dma_engine_hold(struct pci_dev *pdev)
+{
+    vmklnx_dma *d = dma_of(&pdev->dev, "scsi_add_host");
+    if (!d)
+        return VMK_DMA_ENGINE_INVALID;
+    d->live++;
+    return d->engine;
+}
+
+void vmklnx_dma_engine_put(struct pci_dev *pdev)
+{
+    vmklnx_pci *v = vmklnx_pci_of(pdev);
+    if (v->dma && v->dma->live)
+        v->dma->live--;
+}

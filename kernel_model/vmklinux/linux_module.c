@@ -98,6 +98,7 @@ static void module_forget(vmklnx_module *m)
         }
     }
     vmklnx_pci_module_exit(m);
+    vmklnx_scsi_module_exit(m);
     vmklnx_time_module_exit(m);
     vmklnx_locks_module_exit(m);
     vmklnx_mem_module_exit(m);
@@ -173,8 +174,14 @@ VMK_ReturnStatus init_module(void)
         vmk_HeapDestroy(vmklnx_heap);
         return st;
     }
+    if ((st = vmklnx_skb_init()) != VMK_OK) {
+        vmklnx_time_cleanup();
+        vmk_HeapDestroy(vmklnx_heap);
+        return st;
+    }
     /* Last: devices are offered to the driver once init_module returns. */
     if ((st = vmklnx_pci_init()) != VMK_OK) {
+        vmklnx_skb_cleanup();
         vmklnx_time_cleanup();
         vmk_HeapDestroy(vmklnx_heap);
         return st;
@@ -190,6 +197,7 @@ void cleanup_module(void)
                            modules->name);
         module_forget(modules);
     }
+    vmklnx_skb_cleanup();
     vmklnx_time_cleanup();
     vmk_HeapDestroy(vmklnx_heap);
     vmklnx_heap = VMK_INVALID_HEAP_ID;

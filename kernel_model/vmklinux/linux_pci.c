@@ -19,6 +19,7 @@ typedef struct drv_rec {
 typedef struct pci_dev_alloc {
     struct pci_dev pdev;
     vmklnx_pci priv;
+    u16 command_at_attach;   /* restored at detach: the next driver finds what the kernel set */
 } pci_dev_alloc;
 
 static vmk_Driver native_driver = VMK_DRIVER_NONE;
@@ -77,6 +78,8 @@ static void unbind_cleanup(struct pci_dev *p)
     if (n)
         vmk_WarningMessage("vmklinux: %s: driver %s left %d IRQ handler(s): freed", pci_name(p),
                            p->driver->name, n);
+    vmklnx_net_unbind(p);
+    vmklnx_scsi_release_pci(p);
     vmklnx_irq_free_cookie(p);
     for (int bar = 0; bar < VMK_PCI_NUM_BARS; bar++) {
         if (v->bar_va[bar]) {
@@ -196,6 +199,7 @@ static VMK_ReturnStatus attach(vmk_Device dev)
         vmklnx_free(a);
         return st;
     }
+    pci_read_config_word(p, PCI_COMMAND, &a->command_at_attach);
     /* Append: drivers see functions in attach order. */
     struct pci_dev **pp = &pdevs;
     while (*pp)
@@ -215,6 +219,13 @@ static VMK_ReturnStatus detach(vmk_Device dev)
     struct pci_dev *p = data.ptr;
     if (p->driver)
         unbind(p);
+    /* A Linux driver's pci_disable_device cleared Bus Master Enable; the function goes back to
+     * the kernel as vmklinux got it, so a native driver bound next can DMA. */
+    pci_dev_alloc *pa = container_of(p, pci_dev_alloc, pdev);
+    u16 cmd;
+    if (pci_read_config_word(p, PCI_COMMAND, &cmd) == PCIBIOS_SUCCESSFUL && cmd != 0xffff &&
+        cmd != pa->command_at_attach)
+        pci_write_config_word(p, PCI_COMMAND, pa->command_at_attach);
     for (struct pci_dev **pp = &pdevs; *pp; pp = &vmklnx_pci_of(*pp)->next) {
         if (*pp == p) {
             *pp = vmklnx_pci_of(p)->next;
@@ -227,7 +238,18 @@ static VMK_ReturnStatus detach(vmk_Device dev)
 
 /* Linux drivers have no such states (reference/vmkapi.md §3). */
 static VMK_ReturnStatus start(vmk_Device dev) { (void)dev; return VMK_OK; }
-static VMK_ReturnStatus scan(vmk_Device dev) { (void)dev; return VMK_OK; }
+/* Scan registers the uplinks of the function's net_devices and the HBA ports of its SCSI hosts
+ * (vmk_DeviceRegister is allowed only here); Linux drivers never see it. */
+static VMK_ReturnStatus scan(vmk_Device dev)
+{
+    vmk_AddrCookie data;
+    VMK_ReturnStatus st = vmk_DeviceGetAttachedDriverData(dev, &data);
+    if (st != VMK_OK)
+        return st;
+    vmklnx_net_scan(data.ptr, native_driver);
+    vmklnx_scsi_scan(data.ptr, native_driver);
+    return VMK_OK;
+}
 static VMK_ReturnStatus quiesce(vmk_Device dev) { (void)dev; return VMK_OK; }
 static void forget(vmk_Device dev) { (void)dev; }
 

@@ -89,6 +89,26 @@ VMKLNX_HIDDEN void vmklnx_time_cleanup(void);
 /* Cancels timers and work a departing module left behind. */
 VMKLNX_HIDDEN void vmklnx_time_module_exit(vmklnx_module *m);
 
+/* linux_net.c / linux_skb.c (network): the function's scan registers the uplinks of its
+ * registered net_devices; an unbound driver's leftover net_devices are freed; the shared
+ * sk_buff slab (dev_alloc_skb) lives from vmklinux's init to its cleanup. */
+VMKLNX_HIDDEN void vmklnx_net_scan(struct pci_dev *pdev, vmk_Driver drv);
+VMKLNX_HIDDEN void vmklnx_net_unbind(struct pci_dev *pdev);
+VMKLNX_HIDDEN VMK_ReturnStatus vmklnx_skb_init(void);
+VMKLNX_HIDDEN void vmklnx_skb_cleanup(void);
+
+/* linux_dma.c: the function's DMA engine for the SCSI side, created if need be and counted as
+ * one live user (so dma_set_mask cannot rebuild it) until put back. */
+VMKLNX_HIDDEN vmk_DMAEngine vmklnx_dma_engine_hold(struct pci_dev *pdev);
+VMKLNX_HIDDEN void vmklnx_dma_engine_put(struct pci_dev *pdev);
+
+/* linux_scsi_host.c (storage): an unbound driver's hosts still added are removed; a departing
+ * module's hosts never put are freed. */
+VMKLNX_HIDDEN void vmklnx_scsi_release_pci(struct pci_dev *pdev);
+VMKLNX_HIDDEN void vmklnx_scsi_module_exit(vmklnx_module *m);
+/* linux_scsi_port.c: the function's scan registers the HBA port children of its added hosts. */
+VMKLNX_HIDDEN void vmklnx_scsi_scan(struct pci_dev *pdev, vmk_Driver drv);
+
 /* linux_printk.c */
 VMKLNX_HIDDEN int vmklnx_format(char *buf, vmk_ByteCount size, const char *fmt, va_list ap);
 

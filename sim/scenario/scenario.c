@@ -12,6 +12,7 @@
 #include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scn_internal.h"
+#include "sim/scenario/scn_storage.h"
 
 /* Budget of a platform-only load (lspci): a platform needs a few thousand instructions and well
  * under a megabyte; these leave room for generated platforms yet stop a runaway script in about a
@@ -35,6 +36,8 @@ static int setup(lua_State *L)
     scn_register_runtime(L);
     if (s->mode == SCN_MODE_RUN)
         scn_register_workload(L);
+    if (s->mode == SCN_MODE_RUN)
+        scn_register_storage(L);   /* disk{}, io{} (scn_storage.c, scn_io.c) */
     /* Lua's own name for the chunk (shortened to LUA_IDSIZE), to rewrite its messages */
     lua_Debug ar;
     lua_pushfstring(L, "@%s", s->path);

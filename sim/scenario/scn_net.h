@@ -99,5 +99,6 @@ uint64_t scn_nic_rx_drops(e1000 *dev);
 
 void scn_register_netrun(lua_State *L);
 void scn_register_replay(lua_State *L);
+void scn_register_identify(lua_State *L);   /* identify{} (scn_identify.c) */
 
 #endif

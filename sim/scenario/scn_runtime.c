@@ -187,12 +187,57 @@ static int l_pci_devices(lua_State *L)
     return 1;
 }
 
+/* param { name = "cycles", default = 1000, min = 1, max = 100000 }: an integer a run can set
+ * from outside as VMKSIM_PARAM_<NAME> (upper case) in the environment, else the default. */
+static int l_param(lua_State *L)
+{
+    static const char *const keys[] = {"name", "default", "min", "max", NULL};
+    if (!lua_istable(L, 1))
+        scn_error(L, "param: expected a table, e.g. param { name = \"cycles\", default = 1000 }, "
+                  "got %s", luaL_typename(L, 1));
+    scn_check_keys(L, 1, "param", NULL, keys);
+    const char *name = scn_opt_string(L, 1, "param", "name");
+    if (!name || !*name || strlen(name) > 32)
+        scn_error(L, "param: field 'name' must be 1-32 characters");
+    char var[64] = "VMKSIM_PARAM_";
+    size_t k = strlen(var);
+    for (const char *c = name; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_'))
+            scn_error(L, "param: name = '%s': only letters, digits and '_'", name);
+        var[k++] = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+    }
+    var[k] = '\0';
+    lua_Integer def, lo = LUA_MININTEGER, hi = LUA_MAXINTEGER;
+    if (!scn_opt_int(L, 1, "param", "default", &def))
+        scn_error(L, "param: missing field 'default' (an integer)");
+    scn_opt_int(L, 1, "param", "min", &lo);
+    scn_opt_int(L, 1, "param", "max", &hi);
+    lua_Integer v = def;
+    const char *env = getenv(var);
+    if (env && *env) {
+        char *end;
+        long long x = strtoll(env, &end, 10);
+        if (*end || end == env)
+            scn_error(L, "param: %s = '%s' is not an integer", var, env);
+        v = x;
+    }
+    if (v < lo || v > hi)
+        scn_error(L, "param: %s = %lld is outside %lld..%lld", env && *env ? var : name,
+                  (long long)v, (long long)lo, (long long)hi);
+    if (env && *env)
+        sim_log(SIM_LOG_INFO, "scenario", "param %s = %lld (from %s)", name, (long long)v, var);
+    lua_pushinteger(L, v);
+    return 1;
+}
+
 void scn_register_runtime(lua_State *L)
 {
     static const luaL_Reg fns[] = {
         {"boot", l_boot}, {"run", l_run}, {"run_until", l_run_until}, {"now", l_now},
         {"seed", l_seed}, {"expect", l_expect}, {"expect_eq", l_expect_eq}, {"log", l_log},
-        {"print", l_print}, {"pci_devices", l_pci_devices}, {NULL, NULL},
+        {"print", l_print}, {"pci_devices", l_pci_devices}, {"param", l_param},
+        {NULL, NULL},
     };
     lua_pushglobaltable(L);
     luaL_setfuncs(L, fns, 0);

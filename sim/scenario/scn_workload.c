@@ -126,6 +126,8 @@ static int module_dir(char *out, size_t len, char *why, size_t whylen)
 
 typedef struct load_job {
     const char *path;   /* NULL: the module is loaded; offer it the unclaimed devices */
+    vmk_Device rescan;  /* set: scan this device again instead (path NULL) */
+    const char *unload; /* set: unload this module instead */
     kern_module *mod;
     int rc;
     bool done;
@@ -135,7 +137,11 @@ typedef struct load_job {
 static void load_thread(void *arg)
 {
     load_job *j = arg;
-    if (j->path)
+    if (j->unload)
+        j->rc = kern_module_unload(j->unload, &j->err);
+    else if (j->rescan)
+        kern_device_scan(j->rescan, &j->err);
+    else if (j->path)
         j->rc = kern_module_load(j->path, &j->mod, &j->err);
     else
         kern_device_bind_all();
@@ -213,11 +219,81 @@ kern_module *scn_driver_bind(lua_State *L, const char *what, const char *dev, ke
         scn_error(L, "%s: %s", what, err.msg);
     kern_module *owner = load_module(L, what, bound_to);
     kern_module *mod = style == RESULT_STYLE_NATIVE ? owner : load_module(L, what, modname);
+    if (style == RESULT_STYLE_VMKLINUX) {
+        /* vmklinux registers a Linux driver's uplink (or adapter) as a logical child at the
+         * function's scan, the only place vmkapi allows it; the function was scanned when the
+         * shim attached, before the Linux driver probed it: scan it again, as an administrator
+         * rescans after loading a driver. */
+        load_job job = {.rescan = pci};
+        sim_thread_spawn("scenario:rescan", load_thread, &job);
+        scn_net_run_until(load_done, &job, sim_now() + SCN_LOAD_TIMEOUT_PS);
+        if (!job.done)
+            scn_error(L, "%s: rescanning '%s' did not finish within 1 s of simulated time",
+                      what, dev);
+    }
     vmk_Driver drv = kern_device_driver(pci);
     if (!drv || kern_driver_module(drv) != owner->id)
         scn_error(L, "%s: module '%s' is loaded but did not claim '%s' (%04x:%04x); see the "
                   "log", what, bound_to, dev, pdev->vendor_id, pdev->device_id);
     return mod;
+}
+
+/* Unloads module name (from a sim thread: quiesce and detach touch the hardware) and forgets
+ * that the scenario loaded it. Returns 0, or -1 with the loader's message in err. */
+static int unload_module(struct scn_net *net, const char *name, sim_err *err)
+{
+    load_job job = {.unload = name};
+    sim_thread_spawn("scenario:unload", load_thread, &job);
+    scn_net_run_until(load_done, &job, sim_now() + SCN_LOAD_TIMEOUT_PS);
+    if (!job.done)
+        return snprintf(err->msg, sizeof err->msg, "unloading '%s' did not finish within 1 s of "
+                        "simulated time", name), -1;
+    if (job.rc < 0) {
+        *err = job.err;
+        return -1;
+    }
+    for (int i = 0; i < net->nmods; i++) {
+        if (!strcmp(net->mods[i], name)) {
+            memmove(net->mods[i], net->mods[i + 1],
+                    (size_t)(net->nmods - i - 1) * KERN_MOD_NAME_MAX);
+            net->nmods--;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* driver { device = "nic0", style = "none" }: the NIC's driver module is unloaded (and, for a
+ * Linux driver, the shim too when nothing else uses it), so the NIC can be bound again, in
+ * either style. A module that drives another NIC of the scenario is not unloaded. */
+static int driver_unbind(lua_State *L, const char *dev)
+{
+    scn_nic *n = scn_net_nic(L, "driver", dev);
+    if (!n->mod)
+        scn_error(L, "driver: device '%s' has no driver to unbind", dev);
+    struct scn_net *net = net_of(L);
+    for (int i = 0; i < net->nnics; i++)
+        if (&net->nics[i] != n && net->nics[i].mod == n->mod)
+            scn_error(L, "driver: module '%s' also drives '%s': unbind that device first",
+                      n->mod->name, net->nics[i].name);
+    char name[KERN_MOD_NAME_MAX];
+    snprintf(name, sizeof name, "%s", n->mod->name);
+    result_style style = n->style;
+    sim_err err = {{0}};
+    if (unload_module(net, name, &err) < 0)
+        scn_error(L, "driver: unbinding '%s': %s", dev, err.msg);
+    n->mod = NULL;
+    if (style == RESULT_STYLE_VMKLINUX && kern_module_find("vmklinux")) {
+        bool shared = false;
+        for (int i = 0; i < net->nnics; i++)
+            shared = shared || (net->nics[i].mod && net->nics[i].style == RESULT_STYLE_VMKLINUX);
+        /* Refused while another Linux driver (e.g. a storage one) depends on the shim: then the
+         * function stays the shim's, driverless, and can take a Linux driver again. */
+        if (!shared && unload_module(net, "vmklinux", &err) < 0)
+            sim_log(SIM_LOG_INFO, SCN_NET_LOG, "%s: vmklinux stays loaded: %s", dev, err.msg);
+    }
+    sim_log(SIM_LOG_INFO, SCN_NET_LOG, "%s: driver %s unbound", dev, name);
+    return 0;
 }
 
 static int l_driver(lua_State *L)
@@ -232,11 +308,12 @@ static int l_driver(lua_State *L)
         scn_error(L, "driver: missing field 'device'");
     const char *style_s = scn_opt_string(L, 1, "driver", "style");
     result_style style = RESULT_STYLE_NATIVE;
+    bool unbind = style_s && !strcmp(style_s, "none");
     if (style_s && !strcmp(style_s, "vmklinux"))
         style = RESULT_STYLE_VMKLINUX;
-    else if (style_s && strcmp(style_s, "native"))
-        scn_error(L, "driver: style = '%s' is not a driver style (\"native\" or \"vmklinux\")",
-                  style_s);
+    else if (style_s && strcmp(style_s, "native") && !unbind)
+        scn_error(L, "driver: style = '%s' is not a driver style (\"native\", \"vmklinux\" or "
+                  "\"none\")", style_s);
     scn_state *s = scn_get(L);
     if (!s->booted || !s->sys)
         scn_error(L, "driver: called before boot()");
@@ -246,6 +323,13 @@ static int l_driver(lua_State *L)
     const struct model_drivers *md = drivers_of(model);
     if (!md)
         scn_error(L, "driver: device = '%s' is a '%s', which has no driver", dev, model);
+    if (unbind) {
+        if (strcmp(model, "e1000"))
+            scn_error(L, "driver: style = \"none\" unbinds NICs only; '%s' is a '%s'", dev, model);
+        if (scn_opt_string(L, 1, "driver", "module"))
+            scn_error(L, "driver: style = \"none\" takes no 'module'");
+        return driver_unbind(L, dev);
+    }
     const char *modname = scn_opt_string(L, 1, "driver", "module");
     if (!modname)
         modname = style == RESULT_STYLE_NATIVE ? md->native : md->linux_name;
@@ -417,4 +501,5 @@ void scn_register_workload(lua_State *L)
     luaL_setfuncs(L, fns, 0);
     lua_pop(L, 1);
     scn_register_netrun(L);
+    scn_register_identify(L);
 }

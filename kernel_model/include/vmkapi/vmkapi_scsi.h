@@ -177,6 +177,23 @@ VMK_ReturnStatus vmk_ScsiRegisterAdapter(vmk_ScsiAdapter *adapter);
 /* Removes an adapter registered that way (quiesce, detach: what it holds fails). */
 VMK_ReturnStatus vmk_ScsiUnregisterAdapter(vmk_ScsiAdapter *adapter);
 
+/* Path wildcards of the scan calls below (vmkapi v2.3 vmkapi_scsi_types.h). */
+#define VMK_SCSI_PATH_ANY_CHANNEL (-1)
+#define VMK_SCSI_PATH_ANY_TARGET (-1)
+#define VMK_SCSI_PATH_ANY_LUN (-1)
+
+/* Asks the storage layer to discover (channel, target, lun) of the named adapter again, e.g.
+ * after the hardware announced a new target. Discovery runs later in its own thread (a full
+ * pass; one asked for while a pass runs follows it). Callable from interrupt context.
+ * VMK_NOT_FOUND for an unknown adapter, VMK_BUSY if it is not started. */
+VMK_ReturnStatus vmk_ScsiScanAndClaimPaths(vmk_Name *adapterName, vmk_int32 channel,
+                                           vmk_int32 target, vmk_int32 lun);
+/* Tells the storage layer that (channel, target, lun) of the named adapter is gone: its disks
+ * are removed before the next discovery pass (started by this call), and their paths destroyed
+ * once no command uses them. Callable from interrupt context. Errors as above. */
+VMK_ReturnStatus vmk_ScsiScanDeleteAdapterPath(vmk_Name *adapterName, vmk_int32 channel,
+                                               vmk_int32 target, vmk_int32 lun);
+
 /* Hands a finished command back. Callable from interrupt context; the completion runs later in
  * the adapter's completion world. VMK_BAD_PARAM for a command that is not outstanding. */
 VMK_ReturnStatus vmk_ScsiSchedCommandCompletion(vmk_ScsiCommand *cmd);
