@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "kernel_model/dma/dma.h"
+#include "kernel_model/hotplug/hotplug.h"
 #include "kernel_model/kernel.h"
 #include "kernel_model/pci/pci_bus.h"
 #include "kernel_model/pci/pci_tree.h"
@@ -61,6 +62,12 @@ int kern_boot(const platform_desc *desc, kern_system **out, sim_err *err)
         kern_shutdown(sys);
         return -1;
     }
+    /* One native hot-plug controller per hot-plug capable port (docs/hotplug.md). */
+    if (kern_hotplug_start(sys, err) < 0) {
+        sim_log(SIM_LOG_ERROR, BOOT_LOG, "hot-plug: %s", err ? err->msg : "");
+        kern_shutdown(sys);
+        return -1;
+    }
     *out = sys;
     return 0;
 }
@@ -70,6 +77,7 @@ void kern_shutdown(kern_system *sys)
     if (!sys)
         return;
     sim_log(SIM_LOG_INFO, BOOT_LOG, "shutdown");
+    kern_hotplug_stop(sys);      /* no hot-plug event runs while devices go */
     kern_uplink_layer_reset();   /* uplinks quiesce and detach before their NICs go */
     kern_scsi_layer_reset();     /* adapters too, before their HBAs go */
     kern_pci_bus_stop(sys);   /* drivers let go of every PCI device first */

@@ -48,9 +48,9 @@ typedef void (*sim_thread_fn)(void *arg);
 void sim_thread_spawn(const char *name, sim_thread_fn fn, void *arg);
 bool sim_in_thread(void);             /* true inside a spawned thread */
 /* Cancels every thread spawned with arg and every pending callback (sim_call_after, sim_event_on)
- * whose arg is arg: none of them runs model code again (a waiting thread ends when it next wakes;
- * one blocked on an event nobody notifies just stays blocked). A model calls it before freeing the
- * state it handed out as arg. */
+ * whose arg is arg: none of them runs model code again. A waiting thread is woken at once (even
+ * from an event nobody will notify again, such as one freed with its owner) and ends, releasing
+ * its stack. A model calls it before freeing the state it handed out as arg. */
 void sim_cancel_owner(const void *arg);
 void sim_wait(sim_time_t delay);      /* thread only */
 void sim_wait_event(sim_event *ev);   /* thread only */

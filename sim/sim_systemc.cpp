@@ -230,6 +230,9 @@ void ensure_dispatcher(ev_core *c)
 struct thread_rec {
     const void *arg;
     bool cancelled = false;
+    /* Notified by sim_cancel_owner: ends the thread's wait even on an event nobody will notify
+     * again (freed with its owner), so the thread ends and its stack is released. */
+    sc_core::sc_event *wake = nullptr;
 };
 std::unordered_map<const sc_core::sc_object *, thread_rec *> &running_threads =
     *new std::unordered_map<const sc_core::sc_object *, thread_rec *>; /* by process */
@@ -250,6 +253,7 @@ void exit_if_cancelled()
     if (r && r->cancelled) {
         sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
         running_threads.erase(h.get_process_object());
+        delete r->wake;
         delete r;
         h.kill();
     }
@@ -264,7 +268,14 @@ void require_thread(const char *what)
 void wait_on(ev_core *c, const sc_core::sc_time *timeout)
 {
     c->waiters++;
-    if (timeout)
+    thread_rec *r = current_thread_rec();
+    if (r && !r->wake)
+        r->wake = new sc_core::sc_event;
+    if (r && timeout)
+        sc_core::wait(*timeout, c->ev | *r->wake);
+    else if (r)
+        sc_core::wait(c->ev | *r->wake);
+    else if (timeout)
         sc_core::wait(*timeout, c->ev);
     else
         sc_core::wait(c->ev);
@@ -356,6 +367,7 @@ void sim_thread_spawn(const char *name, sim_thread_fn fn, void *arg)
             running_threads[self] = rec;
             fn(arg);
             running_threads.erase(self);
+            delete rec->wake;
             delete rec;
         },
         unique_name(name).c_str(), &opts);
@@ -369,8 +381,11 @@ void sim_cancel_owner(const void *arg)
         if (r->arg == arg)
             r->cancelled = true;
     for (auto &kv : running_threads)
-        if (kv.second->arg == arg)
+        if (kv.second->arg == arg) {
             kv.second->cancelled = true;
+            if (kv.second->wake)
+                kv.second->wake->notify(sc_core::SC_ZERO_TIME);
+        }
     for (ev_core *c : all_cores) {
         if (!c->live)
             continue;

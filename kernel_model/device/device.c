@@ -43,6 +43,21 @@ void kern_device_set_observer(kern_dev_observer_fn fn, void *ctx)
     observer_ctx = ctx;
 }
 
+static kern_dev_attach_hook_fn attach_hook;
+static void *attach_hook_ctx;
+
+void kern_device_set_attach_hook(kern_dev_attach_hook_fn fn, void *ctx)
+{
+    attach_hook = fn;
+    attach_hook_ctx = ctx;
+}
+
+void kdev_attach_hook(struct vmkDevice *d, struct vmkDriver *drv, bool bound)
+{
+    if (attach_hook)
+        attach_hook(attach_hook_ctx, d, drv, bound);
+}
+
 void kdev_notify(struct vmkDevice *d, kern_dev_event ev, VMK_ReturnStatus st)
 {
     if (observer)

@@ -135,6 +135,13 @@ typedef void (*kern_dev_observer_fn)(void *ctx, vmk_Device dev, kern_dev_event e
 /* One observer at a time; NULL removes it. Called after each step with the callback's status. */
 void kern_device_set_observer(kern_dev_observer_fn fn, void *ctx);
 
+/* Called just before a driver's attachDevice runs (bound = false), and when kern_device_bind
+ * has finished attach, start and scan of the device (bound = true): the hot-plug handler notes
+ * what the driver's module holds at both, to check after the device's removal that its share
+ * came back. One hook at a time; NULL removes it. */
+typedef void (*kern_dev_attach_hook_fn)(void *ctx, vmk_Device dev, vmk_Driver drv, bool bound);
+void kern_device_set_attach_hook(kern_dev_attach_hook_fn fn, void *ctx);
+
 /* Lifecycle transitions refused so far (illegal calls), for tests and results. */
 uint64_t kern_device_refusals(void);
 

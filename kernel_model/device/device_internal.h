@@ -56,6 +56,7 @@ struct vmkDevice *kdev_device_new(struct vmkBusType *bus, const char *addr, cons
                                   sim_err *err);
 void kdev_device_free(struct vmkDevice *d);   /* unlinks from tree and list */
 void kdev_notify(struct vmkDevice *d, kern_dev_event ev, VMK_ReturnStatus st);
+void kdev_attach_hook(struct vmkDevice *d, struct vmkDriver *drv, bool bound);   /* device.h */
 void kdev_refused(struct vmkDevice *d, const char *what, sim_err *err);
 
 /* driver.c */

@@ -288,9 +288,11 @@ VMK_ReturnStatus kern_device_bind(vmk_Device dev)
         if (kern_device_start(dev, &err) != VMK_OK) {
             sim_log(SIM_LOG_WARN, KDEV_LOG, "device %s: driver %s attached but did not start",
                     dev->bus_address, drv->name);
+            kdev_attach_hook(dev, drv, true);
             return VMK_OK;   /* claimed, left attached (quiescent) */
         }
         kern_device_scan(dev, &err);
+        kdev_attach_hook(dev, drv, true);
         return VMK_OK;
     }
     return VMK_NOT_FOUND;

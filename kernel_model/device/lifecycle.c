@@ -44,6 +44,7 @@ VMK_ReturnStatus kern_device_attach(vmk_Device d, vmk_Driver drv, sim_err *err)
         kdev_refused(d, "attach", err);
         return VMK_BUSY;
     }
+    kdev_attach_hook(d, drv, false);
     d->attached = drv;
     d->in_attach = true;
     VMK_ReturnStatus st = kdev_call(drv, drv->ops.attachDevice, d);

@@ -495,3 +495,111 @@ int kern_pci_enumerate(pcie_fabric *f, const kern_pci_params *params, kern_pci_t
     *out = t;
     return 0;
 }
+
+/* ---- hot-plug (kernel_model/hotplug): a port's secondary bus scanned after a card came up,
+ * and the functions below a port forgotten after it went. Bus numbers stay inside the port's
+ * secondary..subordinate range that boot enumeration reserved. ---- */
+
+static bool below(const kern_pci_dev *d, const kern_pci_dev *port)
+{
+    for (const kern_pci_dev *p = d->parent; p; p = p->parent)
+        if (p == port)
+            return true;
+    return false;
+}
+
+/* Moves devs[first..ndevs) to just after the port's last descendant already in the array, so the
+ * array keeps depth-first (B:D.F) order, and renumbers every index. */
+static int tree_place_new(kern_pci_tree *t, const kern_pci_dev *port, size_t first)
+{
+    size_t at = port->index + 1;
+    while (at < first && below(t->devs[at], port))
+        at++;
+    kern_pci_dev **n = malloc(t->ndevs * sizeof *n);
+    if (!n)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < at; i++)
+        n[k++] = t->devs[i];
+    for (size_t i = first; i < t->ndevs; i++)
+        n[k++] = t->devs[i];
+    for (size_t i = at; i < first; i++)
+        n[k++] = t->devs[i];
+    memcpy(t->devs, n, t->ndevs * sizeof *n);
+    free(n);
+    for (size_t i = 0; i < t->ndevs; i++)
+        t->devs[i]->index = i;
+    return 0;
+}
+
+int kern_pci_hotplug_scan(pcie_fabric *f, kern_pci_tree *t, kern_pci_dev *port, size_t *nadded,
+                          sim_err *err)
+{
+    char bdf[16];
+    *nadded = 0;
+    kern_pci_bdf(port, bdf, sizeof bdf);
+    if (port->header_type != KPCI_HEADER_BRIDGE || port->secondary == 0)
+        return sim_err_set(err, "PCI %s: not a bridge with a secondary bus", bdf);
+    if (port->first_child)
+        return sim_err_set(err, "PCI %s: bus %02x still lists functions", bdf, port->secondary);
+    /* Hot-plug ports inside the new hierarchy get no reserve of their own: the outer port's
+     * range is all there is. */
+    enum_ctx c = {.f = f, .t = t, .cap = t->ndevs, .hp_bus_reserve = 0, .err = err};
+    size_t first = t->ndevs;
+    int max_bus = port->secondary;
+    sim_log(SIM_LOG_INFO, KERN_PCI_LOG, "%s: scanning bus %02x (buses %02x-%02x reserved)", bdf,
+            port->secondary, port->secondary, port->subordinate);
+    int rc = scan_bus(&c, port->secondary, port, &max_bus);
+    if (rc == 0 && max_bus > port->subordinate)
+        rc = sim_err_set(err, "PCI %s: the new hierarchy needs buses %02x-%02x but the port has "
+                         "%02x-%02x", bdf, port->secondary, max_bus, port->secondary,
+                         port->subordinate);
+    if (rc == 0 && first < t->ndevs && tree_place_new(t, port, first) < 0)
+        rc = sim_err_set(err, "PCI: out of memory for the device tree");
+    if (rc == 0) {
+        int mps = min_mps(port, port->mps);
+        if (mps < port->mps)
+            sim_log(SIM_LOG_WARN, KERN_PCI_LOG, "%s: the new card supports MPS %d, below the "
+                    "port's %d", bdf, mps, port->mps);
+        for (kern_pci_dev *ch = port->first_child; ch; ch = ch->next_sibling)
+            set_mps(&c, ch, mps);
+        rc = kern_pci_assign_below(f, t, port, err);
+    }
+    if (rc < 0) {
+        kern_pci_hotplug_forget(t, port);
+        return -1;
+    }
+    for (size_t i = 0; i < t->ndevs; i++)
+        if (below(t->devs[i], port)) {
+            enable_command(&c, t->devs[i]);
+            (*nadded)++;
+        }
+    if ((uint8_t)max_bus > t->last_bus)
+        t->last_bus = (uint8_t)max_bus;
+    return 0;
+}
+
+/* Unlinks and frees every function below port; returns how many went. */
+size_t kern_pci_hotplug_forget(kern_pci_tree *t, kern_pci_dev *port)
+{
+    size_t w = 0, gone = 0;
+    kern_pci_dev **dead = malloc((t->ndevs ? t->ndevs : 1) * sizeof *dead);
+    if (!dead)
+        return 0;   /* nothing freed: the functions stay listed */
+    /* below() walks parents, so everything is freed only after the whole scan */
+    for (size_t i = 0; i < t->ndevs; i++) {
+        kern_pci_dev *d = t->devs[i];
+        if (below(d, port))
+            dead[gone++] = d;
+        else
+            t->devs[w++] = d;
+    }
+    for (size_t i = 0; i < gone; i++)
+        free(dead[i]);
+    free(dead);
+    port->first_child = NULL;
+    t->ndevs = w;
+    for (size_t i = 0; i < t->ndevs; i++)
+        t->devs[i]->index = i;
+    return gone;
+}

@@ -108,6 +108,18 @@ kern_pci_dev *kern_pci_at(const kern_pci_tree *t, size_t i);   /* NULL when i >=
 const char *kern_pci_bdf(const kern_pci_dev *d, char *buf, size_t len);
 const char *kern_pcie_port_type_name(int port_type);
 
+/* ---- hot-plug (kernel_model/hotplug) ---- */
+/* Scans port's secondary bus after a card behind it came up: new functions join the tree in
+ * B:D.F order, get bus numbers inside port's secondary..subordinate, MPS, BARs and bridge windows
+ * inside port's windows, and Command. On error nothing new stays. *nadded: functions found. */
+int kern_pci_hotplug_scan(pcie_fabric *f, kern_pci_tree *t, kern_pci_dev *port, size_t *nadded,
+                          sim_err *err);
+/* Drops every function below port from the tree (its card is gone); returns how many. The port
+ * keeps its bus numbers and windows for the next card. */
+size_t kern_pci_hotplug_forget(kern_pci_tree *t, kern_pci_dev *port);
+/* resources.c: places the BARs and windows below port inside port's own windows. */
+int kern_pci_assign_below(pcie_fabric *f, kern_pci_tree *t, kern_pci_dev *port, sim_err *err);
+
 /* ---- lspci_fmt.c: pciutils-style output of a booted tree ---- */
 typedef struct kern_lspci_opts {
     bool tree;          /* -t */

@@ -311,3 +311,45 @@ int kern_pci_assign_resources(pcie_fabric *f, kern_pci_tree *t, sim_err *err)
     free(c.lay);
     return rc == 0 ? 0 : -1;
 }
+
+/* Hot-add (kernel_model/hotplug): places what a new card behind port needs inside the windows
+ * the port got at boot (its hot-plug reservation), without moving anything else. Nested hot-plug
+ * ports get no reservation of their own. */
+int kern_pci_assign_below(pcie_fabric *f, kern_pci_tree *t, kern_pci_dev *port, sim_err *err)
+{
+    res_ctx c = {.f = f, .t = t, .reserve = false, .err = err};
+    c.lay = calloc(t->ndevs + 1, sizeof *c.lay);
+    if (!c.lay)
+        return sim_err_set(err, "PCI: out of memory while assigning resources");
+    int rc = 0;
+    for (kern_pci_dev *d = port->first_child; d && rc == 0; d = d->next_sibling)
+        if (d->header_type == KPCI_HEADER_BRIDGE)
+            rc = size_bridge(&c, d);
+    res_layout *l = c.lay[t->ndevs];
+    if (rc == 0)
+        rc = gather(&c, port, port->first_child, l);
+    const kern_pci_range *win[RES_N] = {&port->io, &port->mem, &port->pref};
+    uint64_t base[RES_N] = {0};
+    char bdf[16];
+    for (int k = 0; rc == 0 && k < RES_N; k++) {
+        uint64_t end = layout_pack(&l[k]);
+        if (end == 0)
+            continue;
+        if (!kern_pci_range_open(win[k])) {
+            rc = sim_err_set(err, "PCI %s: the new card needs %s space but the port has no such "
+                             "window", kern_pci_bdf(port, bdf, sizeof bdf), res_name[k]);
+            break;
+        }
+        base[k] = align_up(win[k]->base, l[k].align);
+        if (base[k] < win[k]->base || base[k] + end - 1 > win[k]->limit || base[k] + end < base[k])
+            rc = sim_err_set(err, "PCI %s: the new card needs 0x%" PRIx64 " bytes of %s space "
+                             "(aligned 0x%" PRIx64 ") but the port's window is 0x%" PRIx64
+                             "-0x%" PRIx64, kern_pci_bdf(port, bdf, sizeof bdf), end,
+                             res_name[k], l[k].align, win[k]->base, win[k]->limit);
+    }
+    for (int k = 0; rc == 0 && k < RES_N; k++)
+        place(&c, &l[k], base[k]);
+    layouts_clear(&c);
+    free(c.lay);
+    return rc == 0 ? 0 : -1;
+}

@@ -27,7 +27,13 @@ kern_scsi_req *kern_scsi_req_new(size_t data_len)
     if (!r)
         return NULL;
     if (data_len) {
-        r->data = calloc(1, data_len);
+        /* Page-aligned, so the SG array (one element per 4 KiB page the buffer touches) depends
+         * on the length alone, never on where the host's allocator put the buffer: the same
+         * scenario and seed give the same cycles whatever the host did before. */
+        size_t bytes = (data_len + KSCSI_PAGE - 1) / KSCSI_PAGE * KSCSI_PAGE;
+        r->data = aligned_alloc(KSCSI_PAGE, bytes);
+        if (r->data)
+            memset(r->data, 0, bytes);
         if (!r->data) {
             free(r);
             return NULL;

@@ -158,6 +158,14 @@ static void pkt_free(struct PktHandle *p, kern_pkt_outcome oc, const char *who)
     if (p->done && oc == KERN_PKT_COMPLETED && p->tx_uplink &&
         !kupl_uplink_completes(p->tx_uplink, p->tx_uplink_serial))
         oc = KERN_PKT_FAILED;   /* freed by a teardown, never completed by the device */
+    if (p->watch) {   /* hot-plug in-flight accounting */
+        if (oc == KERN_PKT_COMPLETED &&
+            (!p->tx_uplink || kupl_uplink_completes(p->tx_uplink, p->tx_uplink_serial)))
+            p->watch->completed++;
+        else
+            p->watch->failed++;
+        p->watch = NULL;
+    }
     if (p->done) {
         kern_pkt_done_fn fn = p->done;
         p->done = NULL;
@@ -423,4 +431,21 @@ void kern_pkt_reset(void)
     usage = NULL;
     n_usage = 0;
     next_serial = 1;
+}
+
+void kern_pkt_watch_tx(vmk_Uplink u, kern_pkt_watch *w)
+{
+    for (struct PktHandle *p = pool_all; p; p = p->pool_next)
+        if (p->magic == KPKT_MAGIC_LIVE && p->tx_uplink == u && !p->watch &&
+            kupl_uplink_live(u) && p->tx_uplink_serial == u->serial) {
+            p->watch = w;
+            w->issued++;
+        }
+}
+
+void kern_pkt_unwatch(kern_pkt_watch *w)
+{
+    for (struct PktHandle *p = pool_all; p; p = p->pool_next)
+        if (p->watch == w)
+            p->watch = NULL;
 }

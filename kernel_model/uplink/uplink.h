@@ -64,6 +64,16 @@ uint64_t kern_pkt_outstanding_total(void);
 size_t kern_pkt_log_outstanding(int owner);
 /* Frees every packet (live ones are logged and counted as leaked) and every counter. */
 void kern_pkt_reset(void);
+/* In-flight accounting for hot-plug events (kernel_model/hotplug): kern_pkt_watch_tx counts in w
+ * every live TX packet that uplink u's driver accepted and has not given back (issued), and
+ * from then on how each ends (completed, or failed/dropped as failed). Each packet is watched
+ * once: a packet already watched elsewhere is skipped. kern_pkt_unwatch stops counting (before w
+ * goes away). */
+typedef struct kern_pkt_watch {
+    uint64_t issued, completed, failed;
+} kern_pkt_watch;
+void kern_pkt_watch_tx(vmk_Uplink u, kern_pkt_watch *w);
+void kern_pkt_unwatch(kern_pkt_watch *w);
 
 /* ---- the layer ---- */
 

@@ -29,6 +29,7 @@ struct PktHandle {
     sim_time_t stamp;                /* the sender's submit time (TX workload) */
     struct vmk_UplinkInt *tx_uplink; /* the uplink that accepted it for TX, or NULL ... */
     uint64_t tx_uplink_serial;       /* ... and its serial (an address may be reused) */
+    kern_pkt_watch *watch;           /* counts how it ends (hot-plug in-flight), or NULL */
     struct PktHandle *pool_next;     /* every handle ever made (for reset) */
     struct PktHandle *free_next;     /* free handles */
 };

@@ -75,13 +75,13 @@ static void build_workload(jb *b, cJSON *run_obj, const result_run *run)
     }
 }
 
-static void build_hotplug(jb *b, cJSON *run_obj, const result_run *run)
+static void build_hotplug_list(jb *b, cJSON *parent, result_hotplug *const *hps, size_t n)
 {
-    cJSON *list = jb_item(b, run_obj, "hotplug", cJSON_CreateArray());
+    cJSON *list = jb_item(b, parent, "hotplug", cJSON_CreateArray());
     if (!list)
         return;
-    for (size_t i = 0; i < run->nhp; i++) {
-        const result_hotplug *hp = run->hp[i];
+    for (size_t i = 0; i < n; i++) {
+        const result_hotplug *hp = hps[i];
         char t[RESULT_NUM_MAX];
         cJSON *ev = jb_item(b, list, NULL, cJSON_CreateObject());
         if (!ev)
@@ -104,7 +104,23 @@ static void build_hotplug(jb *b, cJSON *run_obj, const result_run *run)
             jb_u64(b, inf, "completed", hp->completed);
             jb_u64(b, inf, "failed", hp->failed);
         }
+        if (hp->nleaks) {
+            cJSON *leaks = jb_item(b, ev, "leaks", cJSON_CreateArray());
+            for (size_t k = 0; leaks && k < hp->nleaks; k++) {
+                cJSON *lk = jb_item(b, leaks, NULL, cJSON_CreateObject());
+                if (!lk)
+                    return;
+                jb_str(b, lk, "owner", hp->leaks[k].owner);
+                jb_str(b, lk, "what", hp->leaks[k].what);
+                jb_u64(b, lk, "amount", hp->leaks[k].amount);
+            }
+        }
     }
+}
+
+static void build_hotplug(jb *b, cJSON *run_obj, const result_run *run)
+{
+    build_hotplug_list(b, run_obj, run->hp, run->nhp);
 }
 
 static const char *const counter_names[RESULT_COUNTER_COUNT] = {
@@ -178,6 +194,8 @@ static cJSON *build_doc(const vmk_result *res, jb *b)
     cJSON *runs = jb_item(b, doc, "runs", cJSON_CreateArray());
     for (size_t i = 0; runs && i < res->nruns; i++)
         build_run(b, runs, res->runs[i]);
+    if (res->nhp)
+        build_hotplug_list(b, doc, res->hp, res->nhp);
     return doc;
 }
 

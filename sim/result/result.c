@@ -71,6 +71,11 @@ static void hotplug_free(result_hotplug *hp)
     for (size_t i = 0; i < hp->nsteps; i++)
         free(hp->steps[i].name);
     free(hp->steps);
+    for (size_t i = 0; i < hp->nleaks; i++) {
+        free(hp->leaks[i].owner);
+        free(hp->leaks[i].what);
+    }
+    free(hp->leaks);
     free(hp);
 }
 
@@ -98,6 +103,9 @@ void result_free(vmk_result *res)
     for (size_t i = 0; i < res->nruns; i++)
         run_free(res->runs[i]);
     free(res->runs);
+    for (size_t i = 0; i < res->nhp; i++)
+        hotplug_free(res->hp[i]);
+    free(res->hp);
     free(res->scenario);
     free(res);
 }
@@ -260,6 +268,55 @@ int result_run_merge_latency(result_run *run, const result_latency *src)
     if (!run)
         return -1;
     return result_latency_merge(run->lat, src);
+}
+
+static result_hotplug *hotplug_new(vmk_result *res, result_hotplug ***list, size_t *cap,
+                                   size_t *n, const char *slot, const char *kind)
+{
+    if (res_grow(res, (void **)list, cap, *n, sizeof **list) < 0)
+        return NULL;
+    result_hotplug *hp = calloc(1, sizeof *hp);
+    if (!hp) {
+        res->oom = true;
+        return NULL;
+    }
+    hp->owner = res;
+    hp->slot = res_strdup(res, slot);
+    hp->kind = res_strdup(res, kind);
+    if (!hp->slot || !hp->kind) {
+        hotplug_free(hp);
+        return NULL;
+    }
+    (*list)[(*n)++] = hp;
+    return hp;
+}
+
+result_hotplug *result_add_hotplug(vmk_result *res, const char *slot, const char *kind)
+{
+    return res ? hotplug_new(res, &res->hp, &res->caphp, &res->nhp, slot, kind) : NULL;
+}
+
+size_t result_hotplug_count(const vmk_result *res) { return res ? res->nhp : 0; }
+
+int result_hotplug_add_leak(result_hotplug *hp, const char *owner, const char *what,
+                            uint64_t amount)
+{
+    if (!hp)
+        return -1;
+    if (res_grow(hp->owner, (void **)&hp->leaks, &hp->capleaks, hp->nleaks, sizeof *hp->leaks) < 0)
+        return -1;
+    char *o = res_strdup(hp->owner, owner);
+    char *w = res_strdup(hp->owner, what);
+    if (!o || !w) {
+        free(o);
+        free(w);
+        return -1;
+    }
+    hp->leaks[hp->nleaks].owner = o;
+    hp->leaks[hp->nleaks].what = w;
+    hp->leaks[hp->nleaks].amount = amount;
+    hp->nleaks++;
+    return 0;
 }
 
 result_hotplug *result_run_add_hotplug(result_run *run, const char *slot, const char *kind)

@@ -87,6 +87,15 @@ int result_hotplug_set_outcome(result_hotplug *hp, const char *outcome);
 void result_hotplug_set_in_flight(result_hotplug *hp, uint64_t issued, uint64_t completed,
                                   uint64_t failed);
 
+/* Hot-plug events of the whole scenario, outside any run: result.json's top-level "hotplug" list
+ * (same fields as a run's). */
+result_hotplug *result_add_hotplug(vmk_result *res, const char *slot, const char *kind);
+size_t result_hotplug_count(const vmk_result *res);
+/* A resource the kernel found not returned after the event's removal: owner (module name), what
+ * ("heap_bytes", "dma_mappings", "interrupt_vectors", ...) and how much. Written as "leaks". */
+int result_hotplug_add_leak(result_hotplug *hp, const char *owner, const char *what,
+                            uint64_t amount);
+
 /* The JSON document, 2-space indented, ending in a newline; malloc'd (free()), NULL + err on
  * failure. Byte-identical for identical input, independent of the C locale. */
 char *result_to_json(const vmk_result *res, sim_err *err);

@@ -28,6 +28,11 @@ struct result_hotplug {
     result_step *steps;
     size_t nsteps, capsteps;
     uint64_t issued, completed, failed;
+    struct result_leak {
+        char *owner, *what;
+        uint64_t amount;
+    } *leaks;
+    size_t nleaks, capleaks;
 };
 
 enum { RESULT_OWNER_DRIVER, RESULT_OWNER_SHIM, RESULT_OWNER_KERNEL, RESULT_OWNER_COUNT };
@@ -54,6 +59,8 @@ struct vmk_result {
     uint64_t seed;
     result_run **runs;
     size_t nruns, capruns;
+    result_hotplug **hp;      /* top-level hot-plug events (result_add_hotplug) */
+    size_t nhp, caphp;
     bool oom;                 /* an allocation failed somewhere: refuse to write */
 };
 

@@ -11,6 +11,7 @@
 #include "kernel_model/pci/pci_tree.h"
 #include "sim/result/result.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/scn_hotplug.h"
 #include "sim/scenario/scn_internal.h"
 #include "sim/scenario/scn_storage.h"
 
@@ -36,6 +37,8 @@ static int setup(lua_State *L)
     scn_register_runtime(L);
     if (s->mode == SCN_MODE_RUN)
         scn_register_workload(L);
+    if (s->mode == SCN_MODE_RUN)
+        scn_register_hotplug(L);   /* slot verbs, wait_for, leaks, lspci (scn_hotplug*.c) */
     if (s->mode == SCN_MODE_RUN)
         scn_register_storage(L);   /* disk{}, io{} (scn_storage.c, scn_io.c) */
     /* Lua's own name for the chunk (shortened to LUA_IDSIZE), to rewrite its messages */
@@ -321,6 +324,7 @@ int scenario_run_file(const char *path, const scenario_opts *opts, sim_err *err)
             (unsigned long long)o.seed);
     int rc = exec(&s, buf, len, err);
     free(buf);
+    scn_hotplug_shutdown(&s);    /* scheduled slot actions dropped */
     scn_workload_shutdown(&s);   /* drivers unloaded, cables freed, before the kernel goes */
     if (rc < 0 && log)  /* the log file keeps the error too; on stderr it would be said twice */
         sim_log(SIM_LOG_ERROR, "scenario", "%s", err->msg);
