@@ -5,6 +5,7 @@
  * (kern_module_stack_take/give), so each world sees only its own. */
 #include <string.h>
 
+#include "kernel_model/costs.h"
 #include "kernel_model/module/module.h"
 #include "sim/sim.h"
 #include "vmkapi/vmkapi.h"
@@ -56,11 +57,15 @@ void kern_module_stack_give(const kern_module_stack_saved *s)
     depth = s->depth;
 }
 
+/* A module switching identity itself (as vmklinux does around every call into a Linux driver)
+ * pays what the kernel's own calls into modules pay: one module_id_switch per push/pop pair. */
 VMK_ReturnStatus vmk_ModulePushId(vmk_ModuleID id)
 {
     sim_err err;
-    if (kern_module_push(id, &err) == 0)
+    if (kern_module_push(id, &err) == 0) {
+        kern_cost_charge(KERN_COST_MODULE_ID_SWITCH, 0);
         return VMK_OK;
+    }
     sim_log(SIM_LOG_ERROR, "modules", "vmk_ModulePushId: %s", err.msg);
     return depth == KERN_MOD_STACK_DEPTH ? VMK_LIMIT_EXCEEDED : VMK_INVALID_HANDLE;
 }
