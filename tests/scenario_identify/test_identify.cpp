@@ -113,6 +113,13 @@ TEST_F(Identify, ResponsesThroughTheNativeDriverDecodeWithSg3Utils)
     check_dump(dir + "/o/ident");
 }
 
+TEST_F(Identify, ResponsesThroughTheLinuxDriverOnVmklinuxDecodeWithSg3Utils)
+{
+    CmdRun r = vmksim("'" + write("l.lua", script("vmklinux")) + "' --out '" + dir + "/o'");
+    ASSERT_EQ(r.status, 0) << r.err;
+    check_dump(dir + "/o/ident");
+}
+
 TEST_F(Identify, BadArgumentsStopAtTheirLine)
 {
     const char *plat = "platform { cpus = 1, root_ports = { port { slot = 2, device = endpoint { "
