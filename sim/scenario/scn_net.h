@@ -61,6 +61,9 @@ void scn_net_run_until(bool (*done)(void *ctx), void *ctx, sim_time_t deadline);
  * module; raises "what: ..." if a module cannot be loaded or does not claim the device. */
 kern_module *scn_driver_bind(lua_State *L, const char *what, const char *dev, kern_pci_dev *pdev,
                              result_style style, const char *modname);
+/* Unloads module name (from a sim thread: quiesce and detach touch the hardware) and forgets
+ * that the scenario loaded it. Returns 0, or -1 with the loader's message in err. */
+int scn_driver_unload(lua_State *L, const char *name, sim_err *err);
 /* driver{} for a storage HBA (scn_storage.c): binds and records it; returns Lua results. */
 int scn_storage_driver(lua_State *L, const char *dev, result_style style, const char *modname);
 

@@ -124,51 +124,6 @@ uint64_t scn_storage_bytes(lua_State *L, int idx, const char *what, const char *
 
 /* ---- driver { device = "hba0", style = "native" | "vmklinux" } ---- */
 
-typedef struct unload_job {
-    const char *name;
-    int rc;
-    bool done;
-    sim_err err;
-} unload_job;
-
-static void unload_thread(void *arg)
-{
-    unload_job *j = arg;
-    j->rc = kern_module_unload(j->name, &j->err);
-    j->done = true;
-}
-
-static bool unload_done(void *arg)
-{
-    return ((unload_job *)arg)->done;
-}
-
-/* Unloads module name from a sim thread (its quiesce and detach touch the hardware) and drops
- * it from the scenario's list of modules to unload at the end. */
-static int unload_module(lua_State *L, const char *name, sim_err *err)
-{
-    unload_job j = {.name = name};
-    sim_thread_spawn("scenario:unload", unload_thread, &j);
-    scn_net_run_until(unload_done, &j, sim_now() + SCN_SCAN_TIMEOUT_PS);
-    if (!j.done)
-        return sim_err_set(err, "unloading '%s' did not finish within 1 s of simulated time",
-                           name);
-    if (j.rc < 0) {
-        *err = j.err;
-        return -1;
-    }
-    struct scn_net *net = scn_get(L)->net;
-    for (int i = 0; net && i < net->nmods; i++) {
-        if (!strcmp(net->mods[i], name)) {
-            memmove(net->mods[i], net->mods[i + 1],
-                    (size_t)(net->nmods - i - 1) * KERN_MOD_NAME_MAX);
-            net->nmods--;
-            break;
-        }
-    }
-    return 0;
-}
-
 /* A driver{} of another style for an HBA that has a driver replaces it: the module is unloaded
  * (every HBA it drove loses it; a Linux driver takes the shim along when nothing else needs
  * it), so the driver map can give the function to the new one. */
@@ -179,14 +134,14 @@ static void replace_driver(lua_State *L, scn_hba *h)
     const kern_module *gone = h->mod;   /* freed by the unload: compared, never read */
     result_style old = h->style;
     sim_err err = {{0}};
-    if (unload_module(L, name, &err) < 0)
+    if (scn_driver_unload(L, name, &err) < 0)
         scn_error(L, "driver: unbinding '%s' from '%s': %s", name, h->name, err.msg);
     scn_storage *st = storage_of(L);
     for (int i = 0; i < st->nhbas; i++)
         if (st->hbas[i].mod == gone)
             st->hbas[i].mod = NULL;
     if (old == RESULT_STYLE_VMKLINUX && kern_module_find("vmklinux") &&
-        unload_module(L, "vmklinux", &err) < 0)
+        scn_driver_unload(L, "vmklinux", &err) < 0)
         sim_log(SIM_LOG_INFO, SCN_STORAGE_LOG, "%s: vmklinux stays loaded: %s", h->name, err.msg);
     sim_log(SIM_LOG_INFO, SCN_STORAGE_LOG, "%s: driver %s unbound", h->name, name);
 }

@@ -238,10 +238,9 @@ kern_module *scn_driver_bind(lua_State *L, const char *what, const char *dev, ke
     return mod;
 }
 
-/* Unloads module name (from a sim thread: quiesce and detach touch the hardware) and forgets
- * that the scenario loaded it. Returns 0, or -1 with the loader's message in err. */
-static int unload_module(struct scn_net *net, const char *name, sim_err *err)
+int scn_driver_unload(lua_State *L, const char *name, sim_err *err)
 {
+    struct scn_net *net = net_of(L);
     load_job job = {.unload = name};
     sim_thread_spawn("scenario:unload", load_thread, &job);
     scn_net_run_until(load_done, &job, sim_now() + SCN_LOAD_TIMEOUT_PS);
@@ -280,7 +279,7 @@ static int driver_unbind(lua_State *L, const char *dev)
     snprintf(name, sizeof name, "%s", n->mod->name);
     result_style style = n->style;
     sim_err err = {{0}};
-    if (unload_module(net, name, &err) < 0)
+    if (scn_driver_unload(L, name, &err) < 0)
         scn_error(L, "driver: unbinding '%s': %s", dev, err.msg);
     n->mod = NULL;
     if (style == RESULT_STYLE_VMKLINUX && kern_module_find("vmklinux")) {
@@ -289,7 +288,7 @@ static int driver_unbind(lua_State *L, const char *dev)
             shared = shared || (net->nics[i].mod && net->nics[i].style == RESULT_STYLE_VMKLINUX);
         /* Refused while another Linux driver (e.g. a storage one) depends on the shim: then the
          * function stays the shim's, driverless, and can take a Linux driver again. */
-        if (!shared && unload_module(net, "vmklinux", &err) < 0)
+        if (!shared && scn_driver_unload(L, "vmklinux", &err) < 0)
             sim_log(SIM_LOG_INFO, SCN_NET_LOG, "%s: vmklinux stays loaded: %s", dev, err.msg);
     }
     sim_log(SIM_LOG_INFO, SCN_NET_LOG, "%s: driver %s unbound", dev, name);
@@ -340,8 +339,10 @@ static int l_driver(lua_State *L)
         return scn_storage_driver(L, dev, style, modname);
 
     scn_nic *n = scn_net_nic(L, "driver", dev);
-    if (n->mod)
+    if (n->mod && n->style == style)
         scn_error(L, "driver: device '%s' already has driver '%s'", dev, n->mod->name);
+    if (n->mod)   /* the other style: replaced, as for an HBA (unbound first) */
+        driver_unbind(L, dev);
     kern_module *mod = scn_driver_bind(L, "driver", dev, n->pdev, style, modname);
     vmk_Uplink u = scn_net_uplink(n);
     if (!u)

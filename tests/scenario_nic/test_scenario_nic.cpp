@@ -413,3 +413,30 @@ TEST_F(ScenarioNic, FramesTheNicDropsAreCountedNotLost)
     CmdRun r = vmksim("'" + path + "'");
     EXPECT_EQ(r.status, 0) << r.err;
 }
+
+// A driver{} of the other style on a bound NIC replaces the driver (native → vmklinux → native),
+// and each run is charged to the style that ran it.
+TEST_F(ScenarioNic, ADriverOfTheOtherStyleReplacesTheBoundOne)
+{
+    std::string src = R"lua(platform { cpus = 2, root_ports = {
+  port { slot = 1, device = endpoint { model = "e1000", name = "nic0" } } } }
+boot()
+wire { device = "nic0", backend = "loopback" }
+driver { device = "nic0" }
+expect_eq(tx { device = "nic0", frame_size = 64, count = 100 }.verified, 100)
+driver { device = "nic0", style = "vmklinux" }
+local r = tx { device = "nic0", frame_size = 64, count = 100 }
+expect_eq(r.verified, 100, 'vmklinux verified')
+expect(r.shim_cycles_per_op > 0, 'shim cycles')
+driver { device = "nic0", style = "native" }
+local q = tx { device = "nic0", frame_size = 64, count = 100 }
+expect_eq(q.verified, 100, 'native again verified')
+expect_eq(q.shim_cycles_per_op, 0, 'no shim')
+driver { device = "nic0", style = "native" }
+)lua";
+    std::string path = write("sw.lua", src);
+    CmdRun r = vmksim("'" + path + "'");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find(path + ":15: driver: device 'nic0' already has driver 'vmk_e1000'"),
+              std::string::npos) << r.err;
+}
