@@ -117,10 +117,6 @@ static void read_args(lua_State *L, io_args *a)
 }
 
 /* Counter snapshots around a run. */
-typedef struct io_counters {
-    pcie_fabric_stats fab;
-    uint64_t intr, allocs, copied;
-} io_counters;
 
 static uint64_t allocs_now(const scn_hba *h)
 {
@@ -134,12 +130,9 @@ static uint64_t allocs_now(const scn_hba *h)
     return k.allocs + d.allocs + s.allocs;
 }
 
-static void snap(scn_state *s, const scn_hba *h, io_counters *c)
+static void snap(scn_state *s, const scn_hba *h, scn_run_counters *c)
 {
-    pcie_fabric_get_stats(s->sys->fabric, &c->fab);
-    c->intr = kern_intr_total();
-    c->allocs = allocs_now(h);
-    c->copied = kern_copied_bytes();
+    scn_run_counters_take(s, allocs_now(h), c);
 }
 
 typedef struct io_out {
@@ -158,7 +151,7 @@ static void label_of(const io_args *a, char *out, size_t len)
         snprintf(out, len, "%s %uB qd%u", kern_scsi_rw_name(a->p.rw), bs, a->p.queue_depth);
 }
 
-static void fill_result(scn_state *s, const io_args *a, const io_out *o, const io_counters *c0,
+static void fill_result(scn_state *s, const io_args *a, const io_out *o, const scn_run_counters *c0,
                         const result_latency *lat)
 {
     scn_hba *h = a->hba;
@@ -186,16 +179,9 @@ static void fill_result(scn_state *s, const io_args *a, const io_out *o, const i
     result_run_set_bytes(r, o->bytes);
     result_run_set_duration(r, o->duration);
     result_run_set_mcycles(r, o->drv_mcyc, o->shim_mcyc, o->kern_mcyc);
-    io_counters c1;
+    scn_run_counters c1;
     snap(s, h, &c1);
-    result_run_set_counter(r, RESULT_MMIO_READS, c1.fab.mmio_reads - c0->fab.mmio_reads);
-    result_run_set_counter(r, RESULT_MMIO_WRITES, c1.fab.mmio_writes - c0->fab.mmio_writes);
-    result_run_set_counter(r, RESULT_DMA_BYTES,
-                           (c1.fab.dma_bytes_read - c0->fab.dma_bytes_read) +
-                               (c1.fab.dma_bytes_written - c0->fab.dma_bytes_written));
-    result_run_set_counter(r, RESULT_INTERRUPTS, c1.intr - c0->intr);
-    result_run_set_counter(r, RESULT_ALLOCATIONS, c1.allocs - c0->allocs);
-    result_run_set_counter(r, RESULT_COPIED_BYTES, c1.copied - c0->copied);
+    scn_run_set_counters(r, c0, &c1);
     result_run_set_failed_ops(r, o->failed);
     result_run_set_lost_ops(r, o->lost);
     result_run_set_verify_errors(r, o->verify_errors);
@@ -245,7 +231,7 @@ static int l_io(lua_State *L)
     read_args(L, &a);
     scn_hba *h = a.hba;
     sim_err err = {{0}};
-    io_counters c0;
+    scn_run_counters c0;
     snap(s, h, &c0);
     kern_timing_reset_counters();   /* this run's cycles only */
     kern_scsi_load *load = NULL;
@@ -255,11 +241,7 @@ static int l_io(lua_State *L)
 
     io_out o;
     memset(&o, 0, sizeof o);
-    kern_timing_flush();
-    o.drv_mcyc = kern_timing_owner_mcycles(h->mod->id);
-    kern_module *shim = kern_module_find("vmklinux");
-    o.shim_mcyc = shim && shim != h->mod ? kern_timing_owner_mcycles(shim->id) : 0;
-    o.kern_mcyc = kern_timing_owner_mcycles(0);
+    scn_run_cycles(h->mod, &o.drv_mcyc, &o.shim_mcyc, &o.kern_mcyc);
     kern_scsi_load_stats st;
     kern_scsi_load_get_stats(load, &st);
     o.ops = st.completed + st.failed;

@@ -77,6 +77,10 @@ typedef struct scn_run_counters {
     uint64_t copied;
 } scn_run_counters;
 void scn_run_snap(scn_state *s, const scn_nic *n, scn_run_counters *c);
+/* The fabric, interrupt and copy counters now, with allocs as the run's allocation count. */
+void scn_run_counters_take(scn_state *s, uint64_t allocs, scn_run_counters *c);
+/* Sets r's counters (mmio_reads ... copied_bytes) to what changed from c0 to c1. */
+void scn_run_set_counters(result_run *r, const scn_run_counters *c0, const scn_run_counters *c1);
 
 /* The figures a run hands to Lua and to the result. */
 typedef struct scn_run_out {
@@ -86,6 +90,10 @@ typedef struct scn_run_out {
 } scn_run_out;
 /* The run's cycles by owner: the NIC's driver module, vmklinux, the kernel. */
 void scn_run_take_cycles(const scn_nic *n, scn_run_out *o);
+/* The run's cycles (1/1000 cycles) owned by the driver module drv, by vmklinux (when it is not
+ * drv) and by the kernel, since the last kern_timing_reset_counters. */
+void scn_run_cycles(const kern_module *drv, uint64_t *drv_mcyc, uint64_t *shim_mcyc,
+                    uint64_t *kern_mcyc);
 /* Pushes the run's figures as a Lua table (ops, failed_ops, lost_ops, ..._cycles_per_op). */
 void scn_run_push(lua_State *L, const scn_run_out *o);
 /* Sets r's ops, bytes, duration, cycles, counters (since c0), failed/lost and latency. */

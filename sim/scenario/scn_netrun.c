@@ -47,10 +47,27 @@ static uint64_t allocs_now(const scn_nic *n)
 
 void scn_run_snap(scn_state *s, const scn_nic *n, scn_run_counters *c)
 {
+    scn_run_counters_take(s, allocs_now(n), c);
+}
+
+void scn_run_counters_take(scn_state *s, uint64_t allocs, scn_run_counters *c)
+{
     pcie_fabric_get_stats(s->sys->fabric, &c->fab);
     c->intr = kern_intr_total();
-    c->allocs = allocs_now(n);
+    c->allocs = allocs;
     c->copied = kern_copied_bytes();
+}
+
+void scn_run_set_counters(result_run *r, const scn_run_counters *c0, const scn_run_counters *c1)
+{
+    result_run_set_counter(r, RESULT_MMIO_READS, c1->fab.mmio_reads - c0->fab.mmio_reads);
+    result_run_set_counter(r, RESULT_MMIO_WRITES, c1->fab.mmio_writes - c0->fab.mmio_writes);
+    result_run_set_counter(r, RESULT_DMA_BYTES,
+                           (c1->fab.dma_bytes_read - c0->fab.dma_bytes_read) +
+                               (c1->fab.dma_bytes_written - c0->fab.dma_bytes_written));
+    result_run_set_counter(r, RESULT_INTERRUPTS, c1->intr - c0->intr);
+    result_run_set_counter(r, RESULT_ALLOCATIONS, c1->allocs - c0->allocs);
+    result_run_set_counter(r, RESULT_COPIED_BYTES, c1->copied - c0->copied);
 }
 
 static void read_args(lua_State *L, run_kind kind, run_args *a)
@@ -295,11 +312,17 @@ void scn_run_push(lua_State *L, const scn_run_out *o)
 
 void scn_run_take_cycles(const scn_nic *n, scn_run_out *o)
 {
+    scn_run_cycles(n->mod, &o->drv_mcyc, &o->shim_mcyc, &o->kern_mcyc);
+}
+
+void scn_run_cycles(const kern_module *drv, uint64_t *drv_mcyc, uint64_t *shim_mcyc,
+                    uint64_t *kern_mcyc)
+{
     kern_timing_flush();
-    o->drv_mcyc = kern_timing_owner_mcycles(n->mod->id);
+    *drv_mcyc = kern_timing_owner_mcycles(drv->id);
     kern_module *shim = kern_module_find("vmklinux");
-    o->shim_mcyc = shim ? kern_timing_owner_mcycles(shim->id) : 0;
-    o->kern_mcyc = kern_timing_owner_mcycles(0);
+    *shim_mcyc = shim && shim != drv ? kern_timing_owner_mcycles(shim->id) : 0;
+    *kern_mcyc = kern_timing_owner_mcycles(0);
 }
 
 static void fill_result(scn_state *s, const run_args *a, const scn_run_out *o,
@@ -334,14 +357,7 @@ void scn_run_fill_figures(scn_state *s, const scn_nic *n, result_run *r, const s
     result_run_set_mcycles(r, o->drv_mcyc, o->shim_mcyc, o->kern_mcyc);
     scn_run_counters c1;
     scn_run_snap(s, n, &c1);
-    result_run_set_counter(r, RESULT_MMIO_READS, c1.fab.mmio_reads - c0->fab.mmio_reads);
-    result_run_set_counter(r, RESULT_MMIO_WRITES, c1.fab.mmio_writes - c0->fab.mmio_writes);
-    result_run_set_counter(r, RESULT_DMA_BYTES,
-                           (c1.fab.dma_bytes_read - c0->fab.dma_bytes_read) +
-                               (c1.fab.dma_bytes_written - c0->fab.dma_bytes_written));
-    result_run_set_counter(r, RESULT_INTERRUPTS, c1.intr - c0->intr);
-    result_run_set_counter(r, RESULT_ALLOCATIONS, c1.allocs - c0->allocs);
-    result_run_set_counter(r, RESULT_COPIED_BYTES, c1.copied - c0->copied);
+    scn_run_set_counters(r, c0, &c1);
     result_run_set_failed_ops(r, o->failed);
     result_run_set_lost_ops(r, o->lost);
     if (lat)
