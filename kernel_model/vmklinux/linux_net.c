@@ -405,34 +405,9 @@ static VMK_ReturnStatus child_remove(vmk_Device child)
 
 static VMK_ReturnStatus child_register(vmklnx_net *n, vmk_Driver drv, vmk_uint32 port)
 {
-    vmklnx_pci *v = vmklnx_pci_of(n->pdev);
-    vmk_Name logical;
-    name_set(&logical, VMK_LOGICAL_BUS_NAME);
-    vmk_DeviceID id;
-    vmk_Memset(&id, 0, sizeof id);
-    VMK_ReturnStatus st = vmk_BusTypeFind(&logical, &id.busType);
-    if (st != VMK_OK)
-        return st;
-    st = vmk_LogicalCreateBusAddress(drv, v->device, port, &id.busAddress, &id.busAddressLen);
-    if (st != VMK_OK) {
-        vmk_BusTypeRelease(id.busType);
-        return st;
-    }
     static char ident[] = VMK_UPLINK_DEVICE_IDENTIFIER;
-    id.busIdentifier = ident;
-    id.busIdentifierLen = sizeof ident - 1;
     child_ops.removeDevice = child_remove;
-    vmk_DeviceProps props;
-    vmk_Memset(&props, 0, sizeof props);
-    props.registeringDriver = drv;
-    props.deviceID = &id;
-    props.deviceOps = &child_ops;
-    props.registeringDriverData.ptr = n;
-    props.registrationData.ptr = &n->reg;
-    st = vmk_DeviceRegister(&props, v->device, &n->child);
-    vmk_LogicalFreeBusAddress(drv, id.busAddress);
-    vmk_BusTypeRelease(id.busType);
-    return st;
+    return vmklnx_child_register(n->pdev, drv, port, ident, &child_ops, n, &n->reg, &n->child);
 }
 
 /* The function's scan: every registered net_device of it without its uplink gets one. */

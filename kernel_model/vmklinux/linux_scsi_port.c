@@ -88,35 +88,10 @@ static VMK_ReturnStatus child_remove(vmk_Device child)
 
 static VMK_ReturnStatus child_register(vmklnx_scsi_port *pt, vmk_Driver drv, vmk_uint32 port)
 {
-    vmk_Name logical;
-    vmk_Memset(&logical, 0, sizeof logical);
-    vmk_Memcpy(logical.string, VMK_LOGICAL_BUS_NAME, sizeof VMK_LOGICAL_BUS_NAME);
-    vmk_DeviceID id;
-    vmk_Memset(&id, 0, sizeof id);
-    VMK_ReturnStatus st = vmk_BusTypeFind(&logical, &id.busType);
-    if (st != VMK_OK)
-        return st;
-    st = vmk_LogicalCreateBusAddress(drv, vmklnx_pci_of(pt->pdev)->device, port,
-                                     &id.busAddress, &id.busAddressLen);
-    if (st != VMK_OK) {
-        vmk_BusTypeRelease(id.busType);
-        return st;
-    }
     static char ident[] = VMK_SCSI_PSA_DRIVER_BUS_ID;
-    id.busIdentifier = ident;
-    id.busIdentifierLen = sizeof ident - 1;
     child_ops.removeDevice = child_remove;
-    vmk_DeviceProps props;
-    vmk_Memset(&props, 0, sizeof props);
-    props.registeringDriver = drv;
-    props.deviceID = &id;
-    props.deviceOps = &child_ops;
-    props.registeringDriverData.ptr = pt;
-    props.registrationData.ptr = pt->adapter;
-    st = vmk_DeviceRegister(&props, vmklnx_pci_of(pt->pdev)->device, &pt->child);
-    vmk_LogicalFreeBusAddress(drv, id.busAddress);
-    vmk_BusTypeRelease(id.busType);
-    return st;
+    return vmklnx_child_register(pt->pdev, drv, port, ident, &child_ops, pt, pt->adapter,
+                                 &pt->child);
 }
 
 /* The function's scan (linux_pci.c): each added host without its child gets one; a host that

@@ -109,6 +109,13 @@ VMKLNX_HIDDEN void vmklnx_scsi_module_exit(vmklnx_module *m);
 /* linux_scsi_port.c: the function's scan registers the HBA port children of its added hosts. */
 VMKLNX_HIDDEN void vmklnx_scsi_scan(struct pci_dev *pdev, vmk_Driver drv);
 
+/* linux_child.c: registers a logical child of the function pdev at port (vmk_DeviceRegister,
+ * from the function's scan), claimed by the kernel's driver for identifier. */
+VMKLNX_HIDDEN VMK_ReturnStatus vmklnx_child_register(struct pci_dev *pdev, vmk_Driver drv,
+                                                     vmk_uint32 port, char *identifier,
+                                                     vmk_DeviceOps *ops, void *driver_data,
+                                                     void *registration_data, vmk_Device *out);
+
 /* linux_printk.c */
 VMKLNX_HIDDEN int vmklnx_format(char *buf, vmk_ByteCount size, const char *fmt, va_list ap);
 
