@@ -196,6 +196,8 @@ static cJSON *build_doc(const vmk_result *res, jb *b)
         build_run(b, runs, res->runs[i]);
     if (res->nhp)
         build_hotplug_list(b, doc, res->hp, res->nhp);
+    if (res->hp_omitted)
+        jb_u64(b, doc, "hotplug_omitted", res->hp_omitted);
     return doc;
 }
 

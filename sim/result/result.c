@@ -293,8 +293,20 @@ static result_hotplug *hotplug_new(vmk_result *res, result_hotplug ***list, size
 
 result_hotplug *result_add_hotplug(vmk_result *res, const char *slot, const char *kind)
 {
+    if (res && res->hp_limit && res->nhp >= res->hp_limit) {
+        res->hp_omitted++;
+        return NULL;
+    }
     return res ? hotplug_new(res, &res->hp, &res->caphp, &res->nhp, slot, kind) : NULL;
 }
+
+void result_set_hotplug_limit(vmk_result *res, size_t limit)
+{
+    if (res)
+        res->hp_limit = limit;
+}
+
+uint64_t result_hotplug_omitted(const vmk_result *res) { return res ? res->hp_omitted : 0; }
 
 size_t result_hotplug_count(const vmk_result *res) { return res ? res->nhp : 0; }
 

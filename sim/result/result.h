@@ -91,6 +91,11 @@ void result_hotplug_set_in_flight(result_hotplug *hp, uint64_t issued, uint64_t 
  * (same fields as a run's). */
 result_hotplug *result_add_hotplug(vmk_result *res, const char *slot, const char *kind);
 size_t result_hotplug_count(const vmk_result *res);
+/* Lists at most limit top-level events (0: all, the default); result_add_hotplug of one more
+ * returns NULL and counts it, written as "hotplug_omitted". A storm of thousands of events keeps
+ * its memory and result.json flat this way, and says how many it did not list. */
+void result_set_hotplug_limit(vmk_result *res, size_t limit);
+uint64_t result_hotplug_omitted(const vmk_result *res);
 /* A resource the kernel found not returned after the event's removal: owner (module name), what
  * ("heap_bytes", "dma_mappings", "interrupt_vectors", ...) and how much. Written as "leaks". */
 int result_hotplug_add_leak(result_hotplug *hp, const char *owner, const char *what,

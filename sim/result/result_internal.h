@@ -61,6 +61,8 @@ struct vmk_result {
     size_t nruns, capruns;
     result_hotplug **hp;      /* top-level hot-plug events (result_add_hotplug) */
     size_t nhp, caphp;
+    size_t hp_limit;          /* events listed at most (result_set_hotplug_limit), 0: all */
+    uint64_t hp_omitted;      /* events past the limit: counted, not listed */
     bool oom;                 /* an allocation failed somewhere: refuse to write */
 };
 

@@ -212,6 +212,8 @@ static void adopt_cards(scn_state *s)
 static void add_result(scn_state *s, const kern_hp_event *ev)
 {
     result_hotplug *r = result_add_hotplug(s->result, ev->slot, ev->kind);
+    if (!r)
+        return;   /* past the scenario's result_limits{} (counted there) or out of memory */
     for (int i = 0; i < ev->nsteps; i++)
         result_hotplug_add_step(r, ev->steps[i].name, ev->steps[i].at_ps);
     result_hotplug_set_outcome(r, ev->outcome);

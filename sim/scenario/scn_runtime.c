@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kernel_model/pci/pci_tree.h"
+#include "sim/result/result.h"
 #include "sim/scenario/scn_internal.h"
 
 #define SCN_LOG "scenario"
@@ -231,12 +232,33 @@ static int l_param(lua_State *L)
     return 1;
 }
 
+/* result_limits { hotplug_events = 100 }: result.json lists at most that many hot-plug events
+ * and counts the rest as "hotplug_omitted" (a storm's result stays readable and its memory
+ * flat). */
+static int l_result_limits(lua_State *L)
+{
+    static const char *const keys[] = {"hotplug_events", NULL};
+    if (!lua_istable(L, 1))
+        scn_error(L, "result_limits: expected a table, e.g. result_limits { hotplug_events = "
+                  "100 }, got %s", luaL_typename(L, 1));
+    scn_check_keys(L, 1, "result_limits", NULL, keys);
+    lua_Integer n;
+    if (!scn_opt_int(L, 1, "result_limits", "hotplug_events", &n))
+        scn_error(L, "result_limits: missing field 'hotplug_events'");
+    if (n < 0 || n > 100000000)
+        scn_error(L, "result_limits: hotplug_events = %lld is outside 0-100000000 (0: all)",
+                  (long long)n);
+    result_set_hotplug_limit(scn_get(L)->result, (size_t)n);
+    return 0;
+}
+
 void scn_register_runtime(lua_State *L)
 {
     static const luaL_Reg fns[] = {
         {"boot", l_boot}, {"run", l_run}, {"run_until", l_run_until}, {"now", l_now},
         {"seed", l_seed}, {"expect", l_expect}, {"expect_eq", l_expect_eq}, {"log", l_log},
         {"print", l_print}, {"pci_devices", l_pci_devices}, {"param", l_param},
+        {"result_limits", l_result_limits},
         {NULL, NULL},
     };
     lua_pushglobaltable(L);
