@@ -447,8 +447,10 @@ static void slot_free(hp_slot *s)
         kern_intr_unregister(s->vector, s, NULL);
         kern_intr_vector_free(s->vector);
     }
-    if (s->ev)
+    if (s->ev) {
         kern_pkt_unwatch(&s->watch);
+        kern_scsi_unwatch(&s->io_watch);   /* its commands must not count into freed memory */
+    }
     sim_event_free(s->work);
     sim_event_free(s->cmd_ev);
     /* A thread stopped in the middle of an event (a button's window at the end of a run) is

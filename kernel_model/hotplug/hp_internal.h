@@ -8,6 +8,7 @@
 #include "kernel_model/device/device.h"
 #include "kernel_model/hotplug/hotplug.h"
 #include "kernel_model/pci/pci_tree.h"
+#include "kernel_model/scsi/scsi.h"
 #include "kernel_model/timing/timing.h"
 #include "kernel_model/uplink/uplink.h"
 
@@ -86,6 +87,7 @@ typedef struct hp_slot {
     kern_hp_event *ev;          /* the event being handled, NULL between events */
     kern_hp_event ev_buf;       /* ... which lives here */
     kern_pkt_watch watch;       /* packets in flight when the event began (inflight.c) */
+    kern_scsi_watch io_watch;   /* storage commands in flight when it began (inflight.c) */
     /* leaks.c: the functions a removal takes away, noted before it */
     struct hp_gone {
         vmk_Device dev;
@@ -120,7 +122,10 @@ void hp_remove(hp_slot *s, kern_remove_mode mode);  /* removal of everything bel
 bool hp_legacy_bound(hp_slot *s, char *who, size_t len);   /* a function bound to vmklinux */
 void hp_power_off(hp_slot *s);
 
-/* inflight.c: what is in flight on the devices below a port when an event begins. */
+/* inflight.c: what is in flight on the devices below a port when an event begins (packets and
+ * storage commands), and how it ended. For a function left to its vmklinux driver by a surprise
+ * removal, hp_inflight_end first waits (bounded by the storage layer's escalation) for its
+ * commands to end, with steps saying so. */
 void hp_inflight_begin(hp_slot *s);
 void hp_inflight_end(hp_slot *s);
 

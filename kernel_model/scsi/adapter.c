@@ -335,6 +335,11 @@ int kern_scsi_adapter_rescan(kern_scsi_adapter *a, sim_err *err)
     return 0;
 }
 
+vmk_DMAEngine kern_scsi_adapter_engine(const kern_scsi_adapter *a)
+{
+    return kscsi_adapter_live(a) && a->va ? a->va->engine : VMK_DMA_ENGINE_INVALID;
+}
+
 void kern_scsi_adapter_counters_get(const kern_scsi_adapter *a, kern_scsi_adapter_counters *out)
 {
     memset(out, 0, sizeof *out);

@@ -199,6 +199,7 @@ static void end_refused(kern_scsi_adapter *a, kscsi_cmd *c, vmk_ScsiHostStatus h
     a->ctr.refused++;
     r->status.host = host;
     r->status.device = VMK_SCSI_DEVICE_GOOD;
+    kscsi_watch_end(c, r);
     unmap_and_free_sg(c, a->va->engine);
     cmd_free(c);
     finish(r, local_now());
@@ -443,6 +444,7 @@ static void complete_cmd(kern_scsi_adapter *a, kscsi_cmd *c)
         a->ctr.completed_ok++;
     else
         a->ctr.completed_error++;
+    kscsi_watch_end(c, r);
     cmd_free(c);
     finish(r, local_now());
 }
@@ -486,6 +488,7 @@ static void give_up(kern_scsi_adapter *a, kscsi_cmd *c)
     sim_log(SIM_LOG_ERROR, KERN_SCSI_LOG, "%s: command %llu (op %02xh) never ended after abort, "
             "device reset and bus reset: failed", a->name,
             (unsigned long long)c->vc.cmdId.serialNumber, c->vc.cdb[0]);
+    kscsi_watch_end(c, r);
     finish(r, local_now());
 }
 
@@ -536,6 +539,7 @@ static void fail_pending(kern_scsi_adapter *a, vmk_ScsiHostStatus host)
         r->status.host = host;
         r->status.device = VMK_SCSI_DEVICE_GOOD;
         a->ctr.completed_error++;
+        kscsi_watch_end(c, r);
         cmd_free(c);
         finish(r, local_now());
     }
@@ -609,6 +613,7 @@ void kscsi_fail_all(kern_scsi_adapter *a, vmk_ScsiHostStatus host)
             r->status.host = host;
             r->status.device = VMK_SCSI_DEVICE_GOOD;
             a->ctr.completed_error++;
+            kscsi_watch_end(c, r);
             finish(r, local_now());
         }
         c->state = KSCSI_ABANDONED;

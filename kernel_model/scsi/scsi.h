@@ -65,6 +65,26 @@ typedef struct kern_scsi_adapter_counters {
 } kern_scsi_adapter_counters;
 void kern_scsi_adapter_counters_get(const kern_scsi_adapter *a, kern_scsi_adapter_counters *out);
 
+/* The DMA engine the adapter's commands are mapped for (its driver's, for the adapter's PCI
+ * function); VMK_DMA_ENGINE_INVALID for an adapter that is gone or has none. */
+vmk_DMAEngine kern_scsi_adapter_engine(const kern_scsi_adapter *a);
+
+/* In-flight accounting for hot-plug events (kernel_model/hotplug, docs/hotplug.md "In flight"):
+ * kern_scsi_watch_adapter counts in w the commands issued to the adapter that have not ended
+ * (waiting for room, in the driver, or handed back), then how each ends: completed (host OK and
+ * device GOOD) or failed (error status, abort or reset, given up, failed back by a teardown). A
+ * command is counted once: one already watched elsewhere is skipped. settle_ps (simulated time)
+ * is when the layer's escalation (timeout, abort, device reset, bus reset) will have ended every
+ * watched command at the latest; wake, if set, is notified each time a watched command ends.
+ * kern_scsi_unwatch stops counting (before w goes away). */
+typedef struct kern_scsi_watch {
+    uint64_t issued, completed, failed;
+    sim_time_t settle_ps;
+    sim_event *wake;
+} kern_scsi_watch;
+void kern_scsi_watch_adapter(kern_scsi_adapter *a, kern_scsi_watch *w);
+void kern_scsi_unwatch(kern_scsi_watch *w);
+
 /* ---- disks found by discovery ---- */
 typedef struct kern_scsi_disk {
     char name[KERN_SCSI_DISK_NAME_MAX];   /* "vmhba0:C0:T1:L0" */

@@ -38,6 +38,7 @@ typedef struct kscsi_cmd {
     uint32_t stage;                /* escalation steps taken */
     bool timeout_queued;           /* on the worker's timeout list */
     sim_time_t ready_at;           /* handed back at this local time */
+    kern_scsi_watch *watch;        /* counts how it ends (hot-plug in-flight), or NULL */
     struct kscsi_cmd *onext;       /* outstanding list (or the zombie list) */
     struct kscsi_cmd *next;        /* pending / completion list */
     struct kscsi_cmd *tnext;       /* timeout list */
@@ -84,6 +85,9 @@ bool kscsi_worker_has_work(const kern_scsi_adapter *a);
 void kscsi_fail_all(kern_scsi_adapter *a, vmk_ScsiHostStatus host);   /* teardown */
 void kscsi_zombies_free(void);   /* commands of adapters gone, never completed (layer reset) */
 kscsi_path *kscsi_path_find(kern_scsi_adapter *a, uint32_t c, uint32_t t, uint32_t l);
+
+/* watch.c: a watched command ended (r carries its final status); counts it once. */
+void kscsi_watch_end(kscsi_cmd *c, const kern_scsi_req *r);
 
 /* discover.c */
 void kscsi_scan_start(kern_scsi_adapter *a);
