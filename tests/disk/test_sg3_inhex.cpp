@@ -1,6 +1,7 @@
 // The disk's INQUIRY / READ CAPACITY responses, dumped in sg3_utils' --inhex format and decoded
 // by the real sg_inq and sg_readcap (skipped when not installed, or too old for --inhex).
 #include "disk_test_util.h"
+#include "tests/common/shell.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,28 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-static std::string sh(const std::string &cmd, int *rc)
-{
-    std::string out;
-    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) {
-        *rc = -1;
-        return out;
-    }
-    char buf[512];
-    while (fgets(buf, sizeof buf, p))
-        out += buf;
-    int st = pclose(p);
-    *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return out;
-}
-
-static bool have(const char *tool)
-{
-    int rc;
-    sh(std::string("command -v ") + tool, &rc);
-    return rc == 0;
-}
+using vmksim_test::have;
+using vmksim_test::sh;
 
 class Sg3Inhex : public ::testing::Test {
 protected:

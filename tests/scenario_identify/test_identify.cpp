@@ -3,38 +3,19 @@
 // back in sg3_utils' --inhex format; the real sg_inq decodes it (skipped when not installed),
 // and the READ CAPACITY bytes are checked here (bookworm's sg_readcap 1.46 has no --inhex).
 #include "tests/common/vmksim_cli.h"
+#include "tests/common/shell.h"
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
 using vmksim_test::CmdRun;
-
-std::string sh(const std::string &cmd, int *rc)
-{
-    std::string out;
-    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) {
-        *rc = -1;
-        return out;
-    }
-    char buf[512];
-    while (fgets(buf, sizeof buf, p))
-        out += buf;
-    int st = pclose(p);
-    *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return out;
-}
-
-bool have(const char *tool)
-{
-    int rc;
-    sh(std::string("command -v ") + tool, &rc);
-    return rc == 0;
-}
+using vmksim_test::have;
+using vmksim_test::sh;
 
 // The hex bytes of a --inhex file (comment lines skipped).
 std::vector<unsigned> hex_bytes(const std::string &path)
