@@ -17,6 +17,7 @@
 #include "kernel_model/kernel.h"
 #include "kernel_model/pci/pci_tree.h"
 #include "sim/sim.h"
+#include "tests/common/boot_one.h"
 
 namespace vmksim_test {
 
@@ -64,22 +65,12 @@ protected:
                                           HostMemory::on_intx};
         host.base = base;
         host.mem.assign(size, 0);
-        platform_desc_init(&pd);
-        pd.nroot_ports = 1;
-        pd.root_ports[0].link = pcie_link_params_default();
-        pd.root_ports[0].kind = PCIE_NODE_ENDPOINT;
-        snprintf(pd.root_ports[0].endpoint.model, sizeof pd.root_ports[0].endpoint.model, "%s",
-                 model);
-        snprintf(pd.root_ports[0].endpoint.name, sizeof pd.root_ports[0].endpoint.name, "%s",
-                 name);
-        sim_err err{};
-        ASSERT_EQ(kern_boot(&pd, &sys, &err), 0) << err.msg;
+        OneEndpoint one;
+        ASSERT_NO_FATAL_FAILURE(boot_one_endpoint(&pd, model, name, &one));
+        sys = one.sys;
         pcie_fabric_set_host(sys->fabric, &ops, &host);
-        ep = pcie_fabric_find_endpoint(sys->fabric, name);
-        ASSERT_NE(ep, nullptr);
-        uint16_t rid = pcie_dev_requester_id(ep);
-        pdev = kern_pci_find(sys->pci, rid >> 8, (rid >> 3) & 31, rid & 7);
-        ASSERT_NE(pdev, nullptr);
+        ep = one.ep;
+        pdev = one.pdev;
     }
     void shutdown()
     {

@@ -28,6 +28,7 @@
 #include "kernel_model/timing/timing.h"
 #include "kernel_model/uplink/uplink.h"
 #include "sim/sim.h"
+#include "tests/common/boot_one.h"
 
 namespace {
 
@@ -61,22 +62,11 @@ protected:
         sim_log_set_file(getenv("VMKSIM_TEST_LOG") ? stderr : nullptr);
         kern_timing_set_enabled(true);
         kern_timing_reset_counters();
-        platform_desc_init(&pd);
-        pd.nroot_ports = 1;
-        pd.root_ports[0].link = pcie_link_params_default();
-        pd.root_ports[0].kind = PCIE_NODE_ENDPOINT;
-        snprintf(pd.root_ports[0].endpoint.model, PLATFORM_NAME_LEN, "e1000");
-        snprintf(pd.root_ports[0].endpoint.name, PLATFORM_NAME_LEN, "nic0");
-        ASSERT_EQ(kern_boot(&pd, &sys, &err), 0) << err.msg;
-        for (size_t i = 0; i < kern_pci_count(sys->pci); i++) {
-            kern_pci_dev *d = kern_pci_at(sys->pci, i);
-            if (d->vendor_id == 0x8086 && d->device_id == 0x100e)
-                pdev = d;
-        }
-        ASSERT_NE(pdev, nullptr);
-        pcie_endpoint *ep = pcie_fabric_find_endpoint(sys->fabric, "nic0");
-        ASSERT_NE(ep, nullptr);
-        nic = static_cast<e1000 *>(pcie_endpoint_state(ep));
+        vmksim_test::OneEndpoint one;
+        ASSERT_NO_FATAL_FAILURE(vmksim_test::boot_one_endpoint(&pd, "e1000", "nic0", &one));
+        sys = one.sys;
+        pdev = one.pdev;
+        nic = static_cast<e1000 *>(pcie_endpoint_state(one.ep));
         // Self-loopback: what the NIC transmits arrives at its own receiver.
         ASSERT_EQ(wire_link_new(e1000_port(nic), e1000_port(nic), 0, &loop, &err), 0) << err.msg;
         ASSERT_EQ(kern_uplink_layer_init(&err), 0) << err.msg;

@@ -26,6 +26,7 @@
 #include "kernel_model/scsi/scsi.h"
 #include "kernel_model/timing/timing.h"
 #include "sim/sim.h"
+#include "tests/common/boot_one.h"
 
 namespace {
 
@@ -49,19 +50,11 @@ protected:
         sim_log_set_file(getenv("VMKSIM_TEST_LOG") ? stderr : nullptr);
         kern_timing_set_enabled(true);
         kern_timing_reset_counters();
-        platform_desc_init(&pd);
-        pd.nroot_ports = 1;
-        pd.root_ports[0].link = pcie_link_params_default();
-        pd.root_ports[0].kind = PCIE_NODE_ENDPOINT;
-        snprintf(pd.root_ports[0].endpoint.model, PLATFORM_NAME_LEN, "pvscsi");
-        snprintf(pd.root_ports[0].endpoint.name, PLATFORM_NAME_LEN, "hba0");
-        ASSERT_EQ(kern_boot(&pd, &sys, &err), 0) << err.msg;
-        pcie_endpoint *ep = pcie_fabric_find_endpoint(sys->fabric, "hba0");
-        ASSERT_NE(ep, nullptr);
-        hba = pvscsi_of(ep);
-        uint16_t rid = pcie_dev_requester_id(ep);
-        pdev = kern_pci_find(sys->pci, rid >> 8, (rid >> 3) & 31, rid & 7);
-        ASSERT_NE(pdev, nullptr);
+        vmksim_test::OneEndpoint one;
+        ASSERT_NO_FATAL_FAILURE(vmksim_test::boot_one_endpoint(&pd, "pvscsi", "hba0", &one));
+        sys = one.sys;
+        pdev = one.pdev;
+        hba = pvscsi_of(one.ep);
         disk0 = attach(0, 64u << 20);
         ASSERT_EQ(kern_driver_map_add_pci(0x15ad, 0x07c0, "vmk_pvscsi", &err), 0) << err.msg;
         int rc = -1;

@@ -26,6 +26,7 @@
 #include "kernel_model/timing/timing.h"
 #include "kernel_model/world/world.h"
 #include "sim/sim.h"
+#include "tests/common/boot_one.h"
 
 namespace lxs {
 
@@ -66,20 +67,10 @@ protected:
         log_path = tmpl;
         sim_log_set_file(log);
         bugs0 = kern_bug_count();
-        platform_desc_init(&pd);
-        pd.nroot_ports = 1;
-        pd.root_ports[0].link = pcie_link_params_default();
-        pd.root_ports[0].kind = PCIE_NODE_ENDPOINT;
-        snprintf(pd.root_ports[0].endpoint.model, PLATFORM_NAME_LEN, "pvscsi");
-        snprintf(pd.root_ports[0].endpoint.name, PLATFORM_NAME_LEN, "hba0");
-        sim_err err{};
-        ASSERT_EQ(kern_boot(&pd, &sys, &err), 0) << err.msg;
-        for (size_t i = 0; i < kern_pci_count(sys->pci); i++) {
-            kern_pci_dev *d = kern_pci_at(sys->pci, i);
-            if (d->vendor_id == 0x15ad && d->device_id == 0x07c0)
-                hba = d;
-        }
-        ASSERT_NE(hba, nullptr);
+        vmksim_test::OneEndpoint one;
+        ASSERT_NO_FATAL_FAILURE(vmksim_test::boot_one_endpoint(&pd, "pvscsi", "hba0", &one));
+        sys = one.sys;
+        hba = one.pdev;
         before_load();
         kern_mem_reset_accounting();
         kern_timing_reset_counters();
